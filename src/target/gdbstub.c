@@ -1,0 +1,713 @@
+/* gdbstub: the target back end that speaks GDB's remote protocol to a stub
+ * (QEMU's gdbstub, gdbserver): memory with 'm', registers by the names and
+ * numbers of the stub's own target description (with 'p', or out of 'g'
+ * for stubs without it), guest-physical memory through QEMU's
+ * qemu.PhyMemMode, and monitor commands with qRcmd.  The socket, acks,
+ * timeouts and retries are gdbstub-wire.c's.
+ *
+ * Read-only by construction: the only packets sent are '+'/'-', qSupported,
+ * QStartNoAckMode, Hg0, m, p, g, qXfer:features:read, qRcmd (whatever the
+ * caller asks the monitor), qqemu.Supported and Qqemu.PhyMemMode.  No M, X,
+ * G, P, c, s, vCont, D or k: destroy just closes the socket.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "target/gdbstub-wire.h"
+
+#define DEFAULT_TIMEOUT_MS 5000
+#define ADOPT_PACKET_SIZE 4096   /* QEMU's MAX_PACKET_LENGTH, assumed when adopting */
+#define SILENT_PACKET_SIZE 1024  /* assumed of a stub whose qSupported names none */
+#define MAX_ANNEX (1u << 20)     /* one target-description file */
+
+static const struct iow_target_ops gdbstub_ops;
+
+static struct iow_gdbstub *to_gdbstub(struct iow_target *t)
+{
+	return (struct iow_gdbstub *)((char *)t - offsetof(struct iow_gdbstub, t));
+}
+
+/* A request built in g->req. */
+static struct iow_error *transact_req(struct iow_gdbstub *g, struct iow_gdbstub_reply *r)
+{
+	return iow_gdbstub_wire_transact(g, (const char *)g->req.data, g->req.len, r);
+}
+
+static struct iow_error *transact_str(struct iow_gdbstub *g, const char *req,
+				      struct iow_gdbstub_reply *r)
+{
+	return iow_gdbstub_wire_transact(g, req, strlen(req), r);
+}
+
+/* --- memory --- */
+
+static struct iow_error *fault(uint64_t addr, const char *space, const char *why)
+{
+	return iow_error_at(IOW_ERR_FAULT, addr, "cannot read %smemory at 0x%" PRIx64 " (%s)",
+			    space, addr, why);
+}
+
+/* Check one 'm' reply of R (asked for N bytes at ADDR) and decode it into
+ * BUF; *GOT says how many bytes came. */
+static struct iow_error *mem_reply(struct iow_gdbstub *g, const struct iow_gdbstub_reply *r,
+				   uint64_t addr, size_t n, const char *space, uint8_t *buf,
+				   size_t *got)
+{
+	const uint8_t *x;
+	char why[32];
+
+	if (r->kind == IOW_RSP_REPLY_ERROR) {
+		snprintf(why, sizeof(why), "the stub answered E%02x", r->code);
+		return fault(addr, space, why);
+	}
+	/* 'x' marks bytes the stub does not have (GDB's "unavailable") */
+	x = memchr(r->data, 'x', r->len);
+	if (x && (size_t)(x - r->data) / 2 < n)
+		return fault(addr + (size_t)(x - r->data) / 2, space,
+			     "the stub marks it unavailable");
+	if (r->kind != IOW_RSP_REPLY_DATA && r->kind != IOW_RSP_REPLY_EMPTY)
+		return iow_error_at(IOW_ERR_PROTOCOL, addr, "the stub at %s answered a read at 0x%"
+				    PRIx64 " with '%.20s'", g->where, addr, r->data);
+	if (r->len > 2 * n || !iow_rsp_hex_decode(r->data, r->len, buf, n, got))
+		return iow_error_at(IOW_ERR_PROTOCOL, addr, "the stub at %s answered a read of %zu "
+				    "bytes at 0x%" PRIx64 " with %zu characters that are not that "
+				    "many bytes in hex", g->where, n, addr, r->len);
+	if (!*got)
+		return fault(addr, space, "the stub sent no data");
+	return NULL;
+}
+
+static struct iow_error *read_mem(struct iow_gdbstub *g, uint64_t addr, uint8_t *buf,
+				  size_t len, const char *space)
+{
+	struct iow_gdbstub_reply r;
+	struct iow_error *err = NULL;
+	size_t n, got;
+
+	while (len && !err) {
+		n = len < g->t.max_read ? len : g->t.max_read;
+		got = 0;
+		iow_buf_reset(&g->req);
+		err = iow_rsp_fmt_read_mem(&g->req, addr, n);
+		if (!err)
+			err = transact_req(g, &r);
+		if (!err)
+			err = mem_reply(g, &r, addr, n, space, buf, &got);
+		/* Stubs may send fewer bytes than asked (gdbserver stops at an
+		 * unreadable page); ask again for the rest, which then either
+		 * comes or fails with its own address. */
+		addr += got;
+		buf += got;
+		len -= got;
+	}
+	return err;
+}
+
+/* --- physical memory: QEMU's qemu.PhyMemMode --- */
+
+static struct iow_error *phys_probe(struct iow_gdbstub *g)
+{
+	const uint8_t *p, *end, *semi;
+	struct iow_error *err;
+	struct iow_gdbstub_reply r;
+
+	if (g->phys_support >= 0)
+		return NULL;
+	err = transact_str(g, "qqemu.Supported", &r);
+	if (err)
+		return err;
+	g->phys_support = 0;
+	/* "sstepbits;sstep;PhyMemMode": plain names, no '+' */
+	if (r.kind == IOW_RSP_REPLY_DATA) {
+		for (p = r.data, end = p + r.len; p < end; p = semi + 1) {
+			semi = memchr(p, ';', (size_t)(end - p));
+			if (!semi)
+				semi = end;
+			if (semi - p == 10 && !memcmp(p, "PhyMemMode", 10))
+				g->phys_support = 1;
+		}
+	}
+	return NULL;
+}
+
+static struct iow_error *phys_set(struct iow_gdbstub *g, bool on)
+{
+	struct iow_error *err;
+	struct iow_gdbstub_reply r;
+
+	/* Until the stub says OK to ":0", it may be in physical mode: a lost
+	 * reply to ":1" does not mean the switch did not happen. */
+	if (on)
+		g->phys_on = true;
+	err = transact_str(g, on ? "Qqemu.PhyMemMode:1" : "Qqemu.PhyMemMode:0", &r);
+	if (!err && r.kind == IOW_RSP_REPLY_OK) {
+		g->phys_on = on;
+		return NULL;
+	}
+	if (!err) {
+		/* a clear "no" to ":1" switched nothing */
+		if (on)
+			g->phys_on = false;
+		err = iow_error_create(r.kind == IOW_RSP_REPLY_EMPTY ? IOW_ERR_UNSUPPORTED
+								     : IOW_ERR_REMOTE,
+				       "the stub at %s answered '%.20s' to Qqemu.PhyMemMode:%d",
+				       g->where, (const char *)r.data, on);
+	}
+	if (!on)
+		err = iow_error_wrap(err, "switching the stub back to virtual addresses failed; "
+				     "it may still read physical memory");
+	return err;
+}
+
+static struct iow_error *phys_enter(struct iow_gdbstub *g)
+{
+	struct iow_error *err;
+
+	if (!g->allow_phys)
+		return iow_error_create(IOW_ERR_UNSUPPORTED, "physical reads are not enabled for "
+					"the stub at %s (allow_phys)", g->where);
+	err = phys_probe(g);
+	if (!err && !g->phys_support)
+		err = iow_error_create(IOW_ERR_UNSUPPORTED, "the stub at %s cannot read physical "
+				       "memory (no qemu.PhyMemMode)", g->where);
+	if (!err)
+		err = phys_set(g, true);
+	return err;
+}
+
+/* Both errors in one, the first one's code and address first; frees both. */
+static struct iow_error *join(struct iow_error *first, struct iow_error *then)
+{
+	struct iow_error *both;
+
+	if (!first || !then)
+		return first ? first : then;
+	if (first == &iow_error_nomem) {
+		iow_error_destroy(then);
+		return first;
+	}
+	if (first->has_addr)
+		both = iow_error_at(first->code, first->addr, "%s; then %s", first->message,
+				    then->message);
+	else
+		both = iow_error_create(first->code, "%s; then %s", first->message, then->message);
+	iow_error_destroy(first);
+	iow_error_destroy(then);
+	return both;
+}
+
+/* A virtual-address request must not run while the stub may still be in
+ * physical mode (a failed switch-back): try the switch again first. */
+static struct iow_error *ensure_virtual(struct iow_gdbstub *g)
+{
+	if (!g->phys_on)
+		return NULL;
+	if (g->in_batch)
+		return iow_error_create(IOW_ERR_INVALID, "a virtual read in the middle of a batch "
+					"of physical reads");
+	return phys_set(g, false);
+}
+
+/* --- the ops --- */
+
+static struct iow_error *gs_read(struct iow_target *t, enum iow_space space, uint64_t addr,
+				 void *buf, size_t len)
+{
+	struct iow_gdbstub *g = to_gdbstub(t);
+	struct iow_error *err;
+
+	if (space == IOW_SPACE_VIRT) {
+		err = ensure_virtual(g);
+		if (!err)
+			err = read_mem(g, addr, buf, len, "");
+		return err;
+	}
+	if (g->in_batch)
+		return read_mem(g, addr, buf, len, "physical ");
+	err = phys_enter(g);
+	if (err)
+		return err;
+	err = read_mem(g, addr, buf, len, "physical ");
+	return join(err, phys_set(g, false));
+}
+
+static struct iow_error *gs_batch_begin(struct iow_target *t, enum iow_space space)
+{
+	struct iow_gdbstub *g = to_gdbstub(t);
+	struct iow_error *err;
+
+	if (space != IOW_SPACE_PHYS)
+		return NULL;
+	err = phys_enter(g);
+	if (!err)
+		g->in_batch = true;
+	return err;
+}
+
+static struct iow_error *gs_batch_end(struct iow_target *t, enum iow_space space)
+{
+	struct iow_gdbstub *g = to_gdbstub(t);
+
+	if (space != IOW_SPACE_PHYS || !g->in_batch)
+		return NULL;
+	g->in_batch = false;
+	return phys_set(g, false);
+}
+
+/* --- registers --- */
+
+static bool annex_ok(const char *annex)
+{
+	const char *p;
+
+	for (p = annex; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("-_./", *p)))
+			return false;
+	return p != annex && p - annex < 200;
+}
+
+/* One file of the target description, in as many pieces as it takes. */
+static struct iow_error *fetch_annex(void *ctx, const char *annex, struct iow_buf *out)
+{
+	struct iow_gdbstub *g = ctx;
+	struct iow_error *err = NULL;
+	size_t chunk, offset = 0;
+	struct iow_gdbstub_reply r;
+
+	if (!annex_ok(annex))
+		return iow_error_create(IOW_ERR_PROTOCOL, "the target description names a "
+					"strange file: '%.60s'", annex);
+	/* room for the 'm'/'l' and, as GDB leaves, a little more */
+	chunk = g->packet_size > 64 + 5 ? g->packet_size - 5 : 64;
+	for (;;) {
+		iow_buf_reset(&g->req);
+		err = iow_buf_printf(&g->req, "qXfer:features:read:%s:%zx,%zx", annex, offset,
+				     chunk);
+		if (!err)
+			err = transact_req(g, &r);
+		if (err)
+			break;
+		if (r.kind == IOW_RSP_REPLY_EMPTY) {
+			err = iow_error_create(IOW_ERR_UNSUPPORTED, "the stub at %s does not send "
+					       "its target description (qXfer:features:read)",
+					       g->where);
+			break;
+		}
+		if (r.kind == IOW_RSP_REPLY_ERROR) {
+			err = iow_error_create(IOW_ERR_REMOTE, "the stub at %s could not send %s "
+					       "(E%02x)", g->where, annex, r.code);
+			break;
+		}
+		if (r.data[0] != 'm' && r.data[0] != 'l') {
+			err = iow_error_create(IOW_ERR_PROTOCOL, "the stub at %s answered '%.20s' "
+					       "when asked for %s", g->where, (const char *)r.data,
+					       annex);
+			break;
+		}
+		if (out->len + r.len - 1 > MAX_ANNEX) {
+			err = iow_error_create(IOW_ERR_PROTOCOL, "%s from the stub at %s is larger "
+					       "than %u bytes", annex, g->where, MAX_ANNEX);
+			break;
+		}
+		err = iow_buf_append(out, r.data + 1, r.len - 1);
+		if (err || r.data[0] == 'l')
+			break;
+		if (r.len == 1) {
+			err = iow_error_create(IOW_ERR_PROTOCOL, "the stub at %s sent an empty "
+					       "piece of %s that is not the last", g->where, annex);
+			break;
+		}
+		offset += r.len - 1;
+	}
+	return err;
+}
+
+/* GDB's own numbering of the amd64 general registers (amd64-tdep.c),
+ * for stubs that send no description. */
+static const char *const builtin_names[] = {
+	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+	"rip", "eflags",
+};
+
+static struct iow_error *load_regs(struct iow_gdbstub *g)
+{
+	struct iow_error *err = NULL;
+	size_t i;
+
+	if (g->regs_loaded)
+		return NULL;
+	if (g->xfer_features) {
+		err = iow_tdesc_load(&g->regs, "target.xml", fetch_annex, g);
+		if (err && err->code == IOW_ERR_UNSUPPORTED && !g->regs.n) {
+			iow_error_destroy(err);
+			err = NULL;
+		}
+		if (err) {
+			iow_tdesc_fini(&g->regs);
+			return iow_error_wrap(err, "reading the target description");
+		}
+	}
+	/* gdbserver sends a description with no registers at all when the
+	 * client did not say xmlRegisters=i386; treat it like none */
+	if (!g->regs.n) {
+		for (i = 0; i < sizeof(builtin_names) / sizeof(builtin_names[0]) && !err; i++)
+			err = iow_tdesc_add(&g->regs, builtin_names[i], -1, i < 17 ? 64 : 32);
+		if (err) {
+			iow_tdesc_fini(&g->regs);
+			return err;
+		}
+		g->builtin_regs = true;
+	}
+	g->regs_loaded = true;
+	return NULL;
+}
+
+/* The LEN hex digits at HEX (a register's bytes, target order: little-endian
+ * on x86) as a number. */
+static struct iow_error *reg_value(struct iow_gdbstub *g, const char *name, const uint8_t *hex,
+				   size_t len, uint64_t *val)
+{
+	uint8_t bytes[8];
+	size_t n;
+	int i;
+
+	if (memchr(hex, 'x', len))
+		return iow_error_create(IOW_ERR_REMOTE, "the stub at %s says register %s is "
+					"unavailable", g->where, name);
+	if (!iow_rsp_hex_decode(hex, len, bytes, sizeof(bytes), &n) || !n)
+		return iow_error_create(IOW_ERR_PROTOCOL, "the stub at %s answered '%.*s' for "
+					"register %s", g->where, (int)(len < 40 ? len : 40),
+					(const char *)hex, name);
+	*val = 0;
+	for (i = (int)n - 1; i >= 0; i--)
+		*val = *val << 8 | bytes[i];
+	return NULL;
+}
+
+/* Read REG out of the 'g' reply: all registers, in the order of their
+ * numbers, each bitsize/8 bytes (GDB's remote.c lays the packet out so),
+ * for stubs without 'p' (gdbserver on x86). */
+static struct iow_error *read_reg_g(struct iow_gdbstub *g, const struct iow_tdesc_reg *reg,
+				    uint64_t *val)
+{
+	struct iow_error *err;
+	uint64_t bits = 0;
+	struct iow_gdbstub_reply r;
+	size_t i;
+
+	for (i = 0; i < g->regs.n; i++) {
+		if (g->regs.regs[i].regnum >= reg->regnum)
+			continue;
+		if (g->regs.regs[i].bitsize % 8)
+			return iow_error_create(IOW_ERR_UNSUPPORTED, "the stub at %s reads no "
+						"single registers, and register %s sits behind "
+						"one of %u bits in its 'g' packet", g->where,
+						reg->name, g->regs.regs[i].bitsize);
+		bits += g->regs.regs[i].bitsize;
+	}
+	err = transact_str(g, "g", &r);
+	if (err)
+		return err;
+	if (r.kind == IOW_RSP_REPLY_ERROR)
+		return iow_error_create(IOW_ERR_REMOTE, "the stub at %s could not read its "
+					"registers ('g'): E%02x", g->where, r.code);
+	if (r.kind != IOW_RSP_REPLY_DATA)
+		return iow_error_create(IOW_ERR_UNSUPPORTED, "the stub at %s reads registers "
+					"neither with 'p' nor with 'g'", g->where);
+	if (r.len < bits / 4 + reg->bitsize / 4)
+		return iow_error_create(IOW_ERR_REMOTE, "the stub at %s sent too few registers "
+					"('g') to include %s", g->where, reg->name);
+	return reg_value(g, reg->name, r.data + bits / 4, reg->bitsize / 4, val);
+}
+
+static struct iow_error *gs_read_reg(struct iow_target *t, const char *name, uint64_t *val)
+{
+	struct iow_gdbstub *g = to_gdbstub(t);
+	const struct iow_tdesc_reg *reg;
+	struct iow_error *err;
+	struct iow_gdbstub_reply r;
+
+	err = load_regs(g);
+	if (err)
+		return err;
+	reg = iow_tdesc_find(&g->regs, name);
+	if (!reg && g->builtin_regs)
+		return iow_error_create(IOW_ERR_UNSUPPORTED, "the stub at %s sent no register "
+					"list (qXfer:features:read), so only rax..r15, rip and "
+					"eflags are known, not %s", g->where, name);
+	if (!reg)
+		return iow_error_create(IOW_ERR_NOTFOUND, "the stub at %s has no register named %s",
+					g->where, name);
+	if (reg->bitsize > 64 || reg->bitsize % 8 || !reg->bitsize)
+		return iow_error_create(IOW_ERR_UNSUPPORTED, "register %s is %u bits wide; only "
+					"whole bytes up to 64 bits can be read", name,
+					reg->bitsize);
+	if (g->no_p)
+		return read_reg_g(g, reg, val);
+	iow_buf_reset(&g->req);
+	err = iow_rsp_fmt_read_reg(&g->req, reg->regnum);
+	if (!err)
+		err = transact_req(g, &r);
+	if (err)
+		return err;
+	if (r.kind == IOW_RSP_REPLY_EMPTY) {
+		g->no_p = true;
+		return read_reg_g(g, reg, val);
+	}
+	if (r.kind == IOW_RSP_REPLY_ERROR)
+		return iow_error_create(IOW_ERR_REMOTE, "the stub at %s could not read register %s "
+					"(number %u): E%02x", g->where, name, reg->regnum, r.code);
+	if (r.kind != IOW_RSP_REPLY_DATA)
+		return iow_error_create(IOW_ERR_PROTOCOL, "the stub at %s answered '%.20s' for "
+					"register %s", g->where, (const char *)r.data, name);
+	return reg_value(g, name, r.data, r.len, val);
+}
+
+/* --- the monitor --- */
+
+static struct iow_error *gs_monitor(struct iow_target *t, const char *cmd, struct iow_buf *out)
+{
+	struct iow_gdbstub *g = to_gdbstub(t);
+	struct iow_error *err;
+	struct iow_gdbstub_reply r;
+	size_t n;
+
+	iow_buf_reset(&g->req);
+	err = iow_rsp_fmt_monitor(&g->req, cmd);
+	if (err)
+		return err;
+	g->console = out;
+	g->console_cut = false;
+	err = transact_req(g, &r);
+	g->console = NULL;
+	if (err)
+		return err;
+	switch (r.kind) {
+	case IOW_RSP_REPLY_OK:
+		break;
+	case IOW_RSP_REPLY_EMPTY:
+		return iow_error_create(IOW_ERR_UNSUPPORTED, "the stub at %s has no monitor "
+					"commands (qRcmd)", g->where);
+	case IOW_RSP_REPLY_ERROR:
+		return iow_error_create(IOW_ERR_REMOTE, "the stub at %s refused the monitor "
+					"command '%s' (E%02x)", g->where, cmd, r.code);
+	default:
+		/* the whole output in one hex reply, as the manual also allows */
+		err = iow_buf_reserve(out, r.len / 2);
+		if (err)
+			return err;
+		if (!iow_rsp_hex_decode(r.data, r.len, out->data + out->len, r.len / 2, &n))
+			return iow_error_create(IOW_ERR_PROTOCOL, "the stub at %s answered the "
+						"monitor command '%s' with '%.20s'", g->where, cmd,
+						(const char *)r.data);
+		out->len += n;
+		break;
+	}
+	if (g->console_cut)
+		return iow_error_create(IOW_ERR_PROTOCOL, "the output of the monitor command '%s' "
+					"was longer than %u bytes; the rest was dropped", cmd,
+					IOW_GDBSTUB_MAX_CONSOLE);
+	return NULL;
+}
+
+static void gs_destroy(struct iow_target *t)
+{
+	struct iow_gdbstub *g = to_gdbstub(t);
+
+	/* Leave no stub reading physical memory behind us, if we can help it. */
+	if (g->fd >= 0 && g->phys_on && !g->broken)
+		iow_error_destroy(phys_set(g, false));
+	if (g->fd >= 0)
+		close(g->fd);
+	iow_rsp_decoder_fini(&g->dec);
+	iow_buf_fini(&g->pkt);
+	iow_buf_fini(&g->req);
+	iow_buf_fini(&g->reply);
+	iow_tdesc_fini(&g->regs);
+	free(g->where);
+	free(g->why);
+	free(g);
+}
+
+static const struct iow_target_ops gdbstub_ops = {
+	.name = "gdbstub",
+	.read = gs_read,
+	.read_reg = gs_read_reg,
+	.monitor = gs_monitor,
+	.batch_begin = gs_batch_begin,
+	.batch_end = gs_batch_end,
+	.destroy = gs_destroy,
+};
+
+/* --- connecting --- */
+
+/* Reads of 'm' come back as hex: half a packet of data, in whole cache
+ * lines.  PacketSize counts a packet's data, not its $ # and checksum
+ * ("Debugging with GDB", qSupported), and QEMU takes reads of up to
+ * MAX_PACKET_LENGTH / 2 (2048 for its 4096). */
+static void set_packet_size(struct iow_gdbstub *g, size_t size)
+{
+	size_t n = size / 2;
+
+	g->packet_size = size;
+	if (n > IOW_TARGET_PAGE_SIZE)
+		n = IOW_TARGET_PAGE_SIZE;
+	if (n >= IOW_TARGET_LINE_SIZE)
+		n -= n % IOW_TARGET_LINE_SIZE;
+	g->t.max_read = n ? n : 1;
+}
+
+static struct iow_error *create(const struct iow_gdbstub_opts *opts, const char *where,
+				struct iow_gdbstub **out)
+{
+	struct iow_error *err;
+	struct iow_gdbstub *g;
+
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return &iow_error_nomem;
+	g->fd = -1;
+	g->where = strdup(where);
+	if (!g->where) {
+		free(g);
+		return &iow_error_nomem;
+	}
+	g->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
+	g->allow_phys = opts && opts->allow_phys;
+	g->ack_mode = true;
+	g->phys_support = -1;
+	iow_rsp_decoder_init(&g->dec, NULL);
+	iow_buf_init(&g->pkt);
+	iow_buf_init(&g->req);
+	iow_buf_init(&g->reply);
+	iow_tdesc_init(&g->regs);
+	err = iow_target_init(&g->t, &gdbstub_ops, 1);
+	if (err) {
+		g->t.ops = &gdbstub_ops;
+		gs_destroy(&g->t);
+		return err;
+	}
+	set_packet_size(g, ADOPT_PACKET_SIZE);
+	*out = g;
+	return NULL;
+}
+
+static struct iow_error *handshake(struct iow_gdbstub *g)
+{
+	/* gdbserver numbers x86 registers in its description only for a
+	 * client that says it reads them (xmlRegisters=i386). */
+	static const char *const features[] = { "xmlRegisters=i386" };
+	struct iow_error *err;
+	uint64_t size = SILENT_PACKET_SIZE;
+	struct iow_gdbstub_reply r;
+	bool no_ack = false;
+
+	/* As GDB does: acknowledge whatever the stub may have sent first. */
+	err = iow_gdbstub_wire_send(g, "+", 1, "the first acknowledgement");
+	if (!err) {
+		iow_buf_reset(&g->req);
+		err = iow_rsp_fmt_supported(&g->req, features, 1);
+	}
+	if (!err)
+		err = transact_req(g, &r);
+	if (err)
+		return err;
+	if (r.kind == IOW_RSP_REPLY_DATA) {
+		if (!iow_rsp_feature_hex(r.data, r.len, "PacketSize", &size) || size < 32)
+			size = SILENT_PACKET_SIZE;
+		no_ack = iow_rsp_feature_find(r.data, r.len, "QStartNoAckMode", NULL, NULL) ==
+			 IOW_RSP_FEATURE_YES;
+		g->xfer_features = iow_rsp_feature_find(r.data, r.len, "qXfer:features:read",
+							NULL, NULL) == IOW_RSP_FEATURE_YES;
+	}
+	set_packet_size(g, size > (1u << 20) ? (1u << 20) : (size_t)size);
+	if (no_ack) {
+		err = transact_str(g, "QStartNoAckMode", &r);
+		if (err)
+			return err;
+		/* The OK was acknowledged in ack mode; from here on, none. */
+		if (r.kind == IOW_RSP_REPLY_OK)
+			g->ack_mode = false;
+	}
+	/* gdbserver reads memory and registers of no thread until one is
+	 * chosen (GDB's '?' does it as a side effect; '?' also makes QEMU
+	 * drop every breakpoint).  "Hg0" asks for any thread; whatever the
+	 * answer, the requests that follow say for themselves if it failed. */
+	return transact_str(g, "Hg0", &r);
+}
+
+struct iow_error *iow_gdbstub_connect(const char *addr, const struct iow_gdbstub_opts *opts,
+				      struct iow_target **out)
+{
+	struct iow_error *err;
+	struct iow_gdbstub *g;
+
+	if (!addr || !*addr)
+		return iow_error_create(IOW_ERR_INVALID, "no stub address");
+	err = create(opts, addr, &g);
+	if (err)
+		return err;
+	err = iow_gdbstub_wire_open(g, addr);
+	if (!err) {
+		g->is_socket = true;
+		err = handshake(g);
+	}
+	if (err) {
+		iow_target_destroy(&g->t);
+		return err;
+	}
+	*out = &g->t;
+	return NULL;
+}
+
+struct iow_error *iow_gdbstub_adopt(int fd, bool ack_mode, const struct iow_gdbstub_opts *opts,
+				    struct iow_target **out)
+{
+	struct iow_error *err;
+	struct iow_gdbstub *g;
+	char where[32];
+	struct stat st;
+
+	if (fd < 0)
+		return iow_error_create(IOW_ERR_INVALID, "no descriptor to adopt");
+	snprintf(where, sizeof(where), "descriptor %d", fd);
+	err = create(opts, where, &g);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	g->fd = fd;
+	g->is_socket = fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+	g->ack_mode = ack_mode;
+	/* Unknown: asking costs one packet when the registers are first used. */
+	g->xfer_features = true;
+	set_packet_size(g, opts && opts->packet_size ? opts->packet_size : ADOPT_PACKET_SIZE);
+	*out = &g->t;
+	return NULL;
+}
+
+bool iow_gdbstub_info(const struct iow_target *t, struct iow_gdbstub_info *info)
+{
+	const struct iow_gdbstub *g;
+
+	if (!t || t->ops != &gdbstub_ops)
+		return false;
+	g = (const struct iow_gdbstub *)((const char *)t - offsetof(struct iow_gdbstub, t));
+	info->packet_size = g->packet_size;
+	info->ack_mode = g->ack_mode;
+	info->xfer_features = g->xfer_features;
+	info->registers = g->regs_loaded ? (int)g->regs.n : -1;
+	info->builtin_regs = g->builtin_regs;
+	info->phys_mode = g->phys_support;
+	return true;
+}

@@ -1,0 +1,168 @@
+/* target: read-only access to a stopped machine: memory by virtual or
+ * physical address, registers by name, and (for QEMU) monitor commands.
+ *
+ * Two back ends implement struct iow_target_ops: a gdbstub (the RSP client
+ * in gdbstub.c, for QEMU, gdbserver or any other stub) and an ELF core
+ * (core.c: QEMU dump-guest-memory and kdump-style vmcores).  Above them,
+ * target.c keeps a page-granular cache: every page holds a bitmap of valid
+ * 64-byte lines; a miss reads from the first missing line onward, up to the
+ * end of that page and to the back end's largest single read, so one round
+ * trip fetches a whole structure and its neighbours but never crosses into
+ * another page (a page of kernel data is RAM; its neighbour may not be).
+ * Every round trip and byte is counted for --stats.
+ *
+ * Nothing here ever writes to the target or resumes it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef IOW_TARGET_TARGET_H
+#define IOW_TARGET_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+#include "util/error.h"
+
+enum iow_space {
+	IOW_SPACE_VIRT, /* virtual addresses, translated by the CPU's current page tables */
+	IOW_SPACE_PHYS, /* guest-physical addresses */
+};
+
+/* The cache's units: a back-end read never crosses a page, and a page's
+ * contents are tracked in 64 lines (one bit each of a 64-bit mask). */
+#define IOW_TARGET_PAGE_SIZE 4096u
+#define IOW_TARGET_LINE_SIZE 64u
+/* Pages the cache holds by default (16 MiB); least recently used go first. */
+#define IOW_TARGET_CACHE_PAGES 4096u
+
+struct iow_target_stats {
+	uint64_t round_trips;    /* request/reply exchanges with the back end */
+	uint64_t bytes_sent;     /* bytes on the wire, framing included */
+	uint64_t bytes_received;
+	uint64_t reads;          /* iow_target_read calls */
+	uint64_t cache_hits;     /* reads served entirely from the cache */
+	uint64_t cache_misses;   /* reads that needed at least one back-end read */
+	uint64_t mem_bytes;      /* memory bytes fetched from the back end */
+};
+
+struct iow_target;
+struct iow_target_cache; /* private to target.c */
+
+/* What a back end provides.  The cache calls read() only for ranges inside
+ * one page of at most max_read bytes. */
+struct iow_target_ops {
+	const char *name; /* "gdbstub", "core" */
+	/* Read exactly LEN bytes at ADDR in SPACE into BUF, or fail with an
+	 * error whose .addr is the first address that could not be read. */
+	struct iow_error *(*read)(struct iow_target *t, enum iow_space space, uint64_t addr,
+				  void *buf, size_t len);
+	/* A register by its GDB name ("rip", "cr3", "cr4", "efer"). */
+	struct iow_error *(*read_reg)(struct iow_target *t, const char *name, uint64_t *val);
+	/* A monitor command (QEMU HMP); its text output appended to OUT.
+	 * NULL: not supported by this back end. */
+	struct iow_error *(*monitor)(struct iow_target *t, const char *cmd, struct iow_buf *out);
+	/* Optional (NULL: nothing to do): bracket the back-end reads of one
+	 * iow_target_read or iow_target_read_string call in SPACE, so a back
+	 * end can switch modes once per call instead of once per read (the
+	 * gdbstub's qemu.PhyMemMode).  begin() comes before the first read()
+	 * of the call; when it succeeded, end() follows on every path, after
+	 * the last read(), and an error from it is reported. */
+	struct iow_error *(*batch_begin)(struct iow_target *t, enum iow_space space);
+	struct iow_error *(*batch_end)(struct iow_target *t, enum iow_space space);
+	/* Free the back end's own struct (which embeds T).  Called by
+	 * iow_target_destroy() after the generic part is gone. */
+	void (*destroy)(struct iow_target *t);
+};
+
+/* Embedded at the start of each back end's own struct. */
+struct iow_target {
+	const struct iow_target_ops *ops;
+	size_t max_read;               /* largest read() the back end takes */
+	struct iow_target_stats stats; /* back ends count round trips and wire bytes */
+	struct iow_target_cache *cache;
+};
+
+/* Set up the generic part; called by a back end's constructor.  Zeroes the
+ * stats.  A back end may lower or raise t->max_read later (after a
+ * handshake); any value >= 1 works, whole lines (64) read best.  Once this
+ * succeeded, iow_target_destroy() is the way to free the target, also from
+ * the constructor's error path: ops->destroy must cope with a half-made
+ * back end. */
+struct iow_error *iow_target_init(struct iow_target *t, const struct iow_target_ops *ops,
+				  size_t max_read);
+/* Free the cache, then call ops->destroy.  T may be NULL. */
+void iow_target_destroy(struct iow_target *t);
+/* Bound the cache to PAGES pages (>= 1; default IOW_TARGET_CACHE_PAGES),
+ * dropping the least recently used ones beyond it. */
+void iow_target_set_cache_pages(struct iow_target *t, size_t pages);
+
+/* Read LEN bytes at ADDR through the cache.  On error nothing useful is in
+ * BUF, and the error names the address that failed. */
+struct iow_error *iow_target_read(struct iow_target *t, enum iow_space space, uint64_t addr,
+				  void *buf, size_t len);
+struct iow_error *iow_target_read_u64(struct iow_target *t, enum iow_space space,
+				      uint64_t addr, uint64_t *val);
+struct iow_error *iow_target_read_u32(struct iow_target *t, enum iow_space space,
+				      uint64_t addr, uint32_t *val);
+/* Read a NUL-terminated string of at most MAX-1 bytes into BUF (always
+ * terminated); *TRUNCATED (may be NULL) says whether it was cut. */
+struct iow_error *iow_target_read_string(struct iow_target *t, enum iow_space space,
+					 uint64_t addr, char *buf, size_t max, bool *truncated);
+struct iow_error *iow_target_read_reg(struct iow_target *t, const char *name, uint64_t *val);
+struct iow_error *iow_target_monitor(struct iow_target *t, const char *cmd, struct iow_buf *out);
+/* Forget everything cached (the guest ran). */
+void iow_target_invalidate(struct iow_target *t);
+const struct iow_target_stats *iow_target_stats(const struct iow_target *t);
+
+/* --- back ends ---------------------------------------------------------- */
+
+struct iow_gdbstub_opts {
+	int timeout_ms;     /* connecting, and per reply; 0: 5000 */
+	bool allow_phys;    /* use qemu.PhyMemMode for IOW_SPACE_PHYS reads */
+	/* adopt only: the stub's PacketSize, as negotiated by whoever opened
+	 * the connection; 0: 4096, QEMU's */
+	size_t packet_size;
+};
+/* Connect to a stub and do the handshake (qSupported, QStartNoAckMode when
+ * the stub offers it, Hg0 so that gdbserver has a thread).  ADDR is
+ * "HOST:PORT" ("[v6addr]:PORT", ":PORT" for localhost, an optional "tcp:"
+ * prefix) or a unix socket: "unix:PATH", a string with a '/', or the name
+ * of an existing socket file.  OPTS may be NULL.  Errors: IOW_ERR_INVALID
+ * (bad ADDR), IOW_ERR_IO (refused, closed), IOW_ERR_TIMEOUT,
+ * IOW_ERR_PROTOCOL.  Later, an E NN answer to a read is
+ * IOW_ERR_FAULT at its address and the connection stays usable; after a
+ * timeout, a closed connection or lost framing every request fails at once
+ * with IOW_ERR_IO naming the first error (a late reply must never be taken
+ * for the answer to another request). */
+struct iow_error *iow_gdbstub_connect(const char *addr, const struct iow_gdbstub_opts *opts,
+				      struct iow_target **out);
+/* Take over FD, a connection on which a session is already under way (the
+ * relay's); nothing is sent until the first request, and qSupported is
+ * never sent (it would reset what the first client negotiated).  ACK_MODE
+ * says whether the session still acknowledges packets.  The target owns FD
+ * and closes it on destroy, even when this fails. */
+struct iow_error *iow_gdbstub_adopt(int fd, bool ack_mode, const struct iow_gdbstub_opts *opts,
+				    struct iow_target **out);
+
+/* What a gdbstub connection found out, for --stats and tests. */
+struct iow_gdbstub_info {
+	size_t packet_size; /* the stub's PacketSize, or the one assumed */
+	bool ack_mode;      /* false once QStartNoAckMode was accepted */
+	bool xfer_features; /* the stub offers qXfer:features:read */
+	int registers;      /* -1 not loaded yet; else how many are known by name */
+	bool builtin_regs;  /* no target description: the built-in x86-64 list */
+	int phys_mode;      /* -1 not asked yet, 0 no, 1 qemu.PhyMemMode works */
+};
+/* False (and *INFO untouched) if T is no gdbstub target. */
+bool iow_gdbstub_info(const struct iow_target *t, struct iow_gdbstub_info *info);
+
+/* Open an ELF core: QEMU's dump-guest-memory output or a kdump ELF vmcore.
+ * Physical reads come from PT_LOAD p_paddr; virtual reads from p_vaddr where
+ * the dump has them (the kernel layer translates the rest through the page
+ * tables).  Registers come from the dump's per-CPU notes. */
+struct iow_error *iow_core_open(const char *path, struct iow_target **out);
+/* The VMCOREINFO note's text, if the core has one (NUL-terminated), else NULL. */
+const char *iow_core_vmcoreinfo(struct iow_target *t);
+
+#endif

@@ -1,0 +1,737 @@
+/* The gdbstub back end against a scripted stub: the protocol's corners
+ * that real stubs rarely show on demand.  A child process plays the stub on
+ * one end of a socket (a unix socket for the handshake, a socketpair
+ * adopted otherwise) and misbehaves at chosen addresses: short replies,
+ * garbage, stop and console packets before a reply, bad checksums, '-' to
+ * a request, 'x' bytes, too-long replies, silence, a closed connection, a
+ * flood.  Also: acks both ways in ack mode, none after QStartNoAckMode,
+ * the target description in escaped pieces, 'p' and the 'g' fallback,
+ * monitor output, and the exact packet sequence of physical reads,
+ * switch-back failures included.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rsp/rsp.h"
+#include "target/target.h"
+#include "tap.h"
+
+/* --- the scripted stub (runs in a child process) ------------------------ */
+
+/* Its memory: [0x10000, 0x20000) and [0x60000, 0x61000) hold pattern()
+ * bytes (inverted in physical mode), [0x30000, 0x30010) holds them too but
+ * the stub never sends past 0x30010; the other addresses below are traps. */
+#define SHORT_END 0x30010
+#define SILENT 0x40000
+#define CLOSE 0x50000
+#define NOISY 0x60000
+#define BADSUM 0x70000
+#define NACK 0x80000
+#define FLOOD 0x90000
+#define XBYTES 0xa0000
+#define TOOLONG 0xb0000
+#define GONE 0xc0000
+
+struct stub {
+	int fd;
+	bool ack;        /* acknowledging packets */
+	bool offer_noack;
+	bool phys;       /* in physical mode */
+	bool stuck;      /* refuses to leave physical mode */
+	bool no_p;       /* answers 'p' with nothing */
+	bool badsum_done, nack_done;
+	int acks;        /* '+' received */
+	struct iow_buf last; /* the last reply, framed, for a '-' */
+	struct iow_buf log;  /* the packets received, ';'-separated */
+};
+
+static uint8_t pattern(uint64_t a, bool phys)
+{
+	return (uint8_t)((a * 7 + (a >> 8)) ^ (phys ? 0xff : 0));
+}
+
+static void out(struct stub *s, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	ssize_t w;
+
+	while (n) {
+		w = write(s->fd, b, n);
+		if (w <= 0)
+			_exit(0);
+		b += w;
+		n -= (size_t)w;
+	}
+}
+
+static bool damage_next; /* send the next reply with a wrong checksum */
+
+static void reply_len(struct stub *s, const char *payload, size_t len)
+{
+	iow_buf_reset(&s->last);
+	iow_rsp_encode(&s->last, payload, len, IOW_RSP_BINARY);
+	/* the good copy stays in s->last, for when the client says '-' */
+	if (damage_next)
+		s->last.data[s->last.len - 1] ^= 1;
+	out(s, s->last.data, s->last.len);
+	if (damage_next)
+		s->last.data[s->last.len - 1] ^= 1;
+	damage_next = false;
+}
+
+static void reply(struct stub *s, const char *payload)
+{
+	reply_len(s, payload, strlen(payload));
+}
+
+static void reply_hex(struct stub *s, char prefix, const void *p, size_t n)
+{
+	struct iow_buf b;
+
+	iow_buf_init(&b);
+	if (prefix)
+		iow_buf_putc(&b, (uint8_t)prefix);
+	iow_rsp_hex_encode(&b, p, n);
+	reply_len(s, (const char *)b.data, b.len);
+	iow_buf_fini(&b);
+}
+
+static const char target_xml[] =
+	"<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\">"
+	"<!-- specials that must travel escaped: $ # } * -->"
+	"<target><architecture>i386:x86-64</architecture>"
+	"<xi:include href=\"regs.xml\"/></target>";
+static const char regs_xml[] =
+	"<feature name=\"org.gnu.gdb.i386.core\">"
+	"<reg name=\"rax\" bitsize=\"64\"/><reg name=\"rip\" bitsize=\"64\"/>"
+	"<reg name=\"cr3\" bitsize=\"64\" regnum=\"5\"/></feature>";
+
+static uint64_t reg_value(unsigned int n)
+{
+	return UINT64_C(0x1111111111111111) * (n + 1);
+}
+
+static void xfer(struct stub *s, const char *p)
+{
+	const char *annex = p + strlen("qXfer:features:read:"), *text;
+	unsigned long off, len;
+	size_t total, n;
+	char buf[128];
+
+	if (!strncmp(annex, "target.xml:", 11))
+		text = target_xml;
+	else if (!strncmp(annex, "regs.xml:", 9))
+		text = regs_xml;
+	else
+		return reply(s, "E00");
+	sscanf(strchr(annex, ':') + 1, "%lx,%lx", &off, &len);
+	total = strlen(text);
+	if (off > total)
+		return reply(s, "E01");
+	n = total - off < 40 ? total - off : 40; /* small pieces, to need several */
+	if (n > len)
+		n = len;
+	buf[0] = off + n < total ? 'm' : 'l';
+	memcpy(buf + 1, text + off, n);
+	reply_len(s, buf, n + 1);
+}
+
+static void read_memory(struct stub *s, uint64_t addr, size_t len)
+{
+	uint8_t data[4096];
+	size_t i, n = len;
+	char big[70001];
+
+	memset(data, 0, sizeof(data));
+	if (len > sizeof(data))
+		return reply(s, "E16");
+	if (addr == SILENT)
+		return;
+	if (addr == CLOSE)
+		_exit(0);
+	if (addr == GONE)
+		return reply(s, "W00");
+	if (addr == FLOOD) {
+		memset(big, 'j', sizeof(big) - 1);
+		out(s, big, sizeof(big) - 1);
+		return;
+	}
+	if (addr == XBYTES)
+		return reply(s, "0102xxxx");
+	if (addr == TOOLONG)
+		return reply_hex(s, 0, data, len + 1);
+	if (addr == NOISY) {
+		out(s, "garbage!", 8);
+		reply(s, "T05thread:01;");
+		reply_hex(s, 'O', "console\n", 8);
+	}
+	if (addr >= 0x30000 && addr < SHORT_END)
+		n = SHORT_END - addr < len ? SHORT_END - addr : len;
+	else if (!((addr >= 0x10000 && addr + len <= 0x20000) ||
+		   (addr >= NOISY && addr + len <= NOISY + 0x1000) ||
+		   (addr >= BADSUM && addr + len <= BADSUM + 0x1000) ||
+		   (addr >= NACK && addr + len <= NACK + 0x1000)))
+		return reply(s, "E14");
+	for (i = 0; i < n; i++)
+		data[i] = pattern(addr + i, s->phys);
+	if (addr == BADSUM && !s->badsum_done)
+		damage_next = s->badsum_done = true;
+	reply_hex(s, 0, data, n);
+}
+
+static void monitor(struct stub *s, const char *hex)
+{
+	char cmd[256];
+	size_t n;
+
+	if (!iow_rsp_hex_decode(hex, strlen(hex), (uint8_t *)cmd, sizeof(cmd) - 1, &n))
+		return reply(s, "E02");
+	cmd[n] = '\0';
+	if (!strncmp(cmd, "echo ", 5)) {
+		reply_hex(s, 'O', cmd + 5, strlen(cmd + 5));
+		reply_hex(s, 'O', "\n", 1);
+		return reply(s, "OK");
+	}
+	if (!strncmp(cmd, "hexreply ", 9))
+		return reply_hex(s, 0, cmd + 9, strlen(cmd + 9));
+	if (!strcmp(cmd, "log")) {
+		reply_hex(s, 'O', s->log.data, s->log.len);
+		iow_buf_reset(&s->log);
+		return reply(s, "OK");
+	}
+	if (!strcmp(cmd, "acks")) {
+		snprintf(cmd, sizeof(cmd), "%d", s->acks);
+		return reply_hex(s, 0, cmd, strlen(cmd));
+	}
+	if (!strcmp(cmd, "stuck") || !strcmp(cmd, "unstuck")) {
+		s->stuck = cmd[0] == 's';
+		return reply(s, "OK");
+	}
+	if (!strcmp(cmd, "no-p")) {
+		s->no_p = true;
+		return reply(s, "OK");
+	}
+	if (!strcmp(cmd, "fail"))
+		return reply(s, "E01");
+	reply(s, "");
+}
+
+static void handle(struct stub *s, const char *p)
+{
+	unsigned long long addr, len;
+	unsigned int n;
+	uint8_t regs[6 * 8];
+	uint64_t v;
+	int i;
+
+	if (strncmp(p, "qRcmd,6c6f67", 12)) { /* not "log" itself */
+		iow_buf_append(&s->log, p, strlen(p) < 40 ? strlen(p) : 40);
+		iow_buf_putc(&s->log, ';');
+	}
+	if (!strncmp(p, "qSupported", 10)) {
+		reply(s, s->offer_noack ? "PacketSize=200;qXfer:features:read+;QStartNoAckMode+"
+					: "PacketSize=200;qXfer:features:read+");
+	} else if (!strcmp(p, "QStartNoAckMode")) {
+		reply(s, "OK");
+		s->ack = false;
+	} else if (!strcmp(p, "Hg0")) {
+		reply(s, "OK");
+	} else if (sscanf(p, "m%llx,%llx", &addr, &len) == 2) {
+		read_memory(s, addr, len);
+	} else if (!strncmp(p, "qXfer:features:read:", 20)) {
+		xfer(s, p);
+	} else if (sscanf(p, "p%x", &n) == 1) {
+		if (s->no_p)
+			return reply(s, "");
+		v = reg_value(n);
+		reply_hex(s, 0, &v, 8); /* little-endian host */
+	} else if (!strcmp(p, "g")) {
+		/* rax, rip, then cr3 (regnum 5) right after them */
+		for (i = 0; i < 3; i++) {
+			v = reg_value(i < 2 ? (unsigned int)i : 5);
+			memcpy(regs + 8 * i, &v, 8);
+		}
+		reply_hex(s, 0, regs, 24);
+	} else if (!strncmp(p, "qRcmd,", 6)) {
+		monitor(s, p + 6);
+	} else if (!strcmp(p, "qqemu.Supported")) {
+		reply(s, "sstepbits;sstep;PhyMemMode");
+	} else if (!strcmp(p, "Qqemu.PhyMemMode:1")) {
+		s->phys = true;
+		reply(s, "OK");
+	} else if (!strcmp(p, "Qqemu.PhyMemMode:0")) {
+		if (s->stuck)
+			return reply(s, "E01");
+		s->phys = false;
+		reply(s, "OK");
+	} else {
+		reply(s, "");
+	}
+}
+
+static __attribute__((noreturn)) void stub_run(int fd, bool offer_noack, bool start_noack)
+{
+	struct stub s = { .fd = fd, .ack = !start_noack, .offer_noack = offer_noack };
+	struct iow_rsp_decoder d;
+	struct iow_rsp_event ev;
+	uint8_t buf[8192], *p;
+	ssize_t n;
+	size_t used, left;
+
+	iow_rsp_decoder_init(&d, NULL);
+	iow_buf_init(&s.last);
+	iow_buf_init(&s.log);
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			_exit(0);
+		for (p = buf, left = (size_t)n; ; p += used, left -= used) {
+			used = iow_rsp_decoder_feed(&d, p, left, &ev);
+			if (ev.type == IOW_RSP_EV_NONE)
+				break;
+			if (ev.type == IOW_RSP_EV_ACK)
+				s.acks++;
+			else if (ev.type == IOW_RSP_EV_NACK && s.ack)
+				out(&s, s.last.data, s.last.len);
+			else if (ev.type == IOW_RSP_EV_PACKET && ev.checksum_ok) {
+				if (s.ack && !s.nack_done && !strncmp((const char *)ev.payload, "m80000,", 7)) {
+					s.nack_done = true;
+					out(&s, "-", 1);
+					continue;
+				}
+				if (s.ack)
+					out(&s, "+", 1);
+				handle(&s, (const char *)ev.payload);
+			}
+		}
+	}
+}
+
+/* --- the test's side ------------------------------------------------------ */
+
+static pid_t stubs[32];
+static int nstubs;
+static char sockdir[64];
+
+static void cleanup(void)
+{
+	char path[128];
+	int i;
+
+	for (i = 0; i < nstubs; i++) {
+		kill(stubs[i], SIGKILL);
+		waitpid(stubs[i], NULL, 0);
+	}
+	if (sockdir[0]) {
+		snprintf(path, sizeof(path), "%s/stub.sock", sockdir);
+		unlink(path);
+		rmdir(sockdir);
+	}
+}
+
+/* Fork a stub serving FD (or the first connection on listening socket LFD). */
+static void fork_stub(int fd, int lfd, int close_fd, bool offer_noack, bool start_noack)
+{
+	pid_t parent = getpid(), pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		printf("Bail out! fork: %s\n", strerror(errno));
+		exit(99);
+	}
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(0);
+		if (close_fd >= 0)
+			close(close_fd);
+		if (lfd >= 0) {
+			fd = accept(lfd, NULL, NULL);
+			if (fd < 0)
+				_exit(1);
+		}
+		stub_run(fd, offer_noack, start_noack);
+	}
+	stubs[nstubs++] = pid;
+}
+
+/* A target on a socketpair with a fresh stub, adopted in ACK mode. */
+static struct iow_target *adopt_stub(bool ack, int timeout_ms, bool allow_phys)
+{
+	struct iow_gdbstub_opts opts = { .timeout_ms = timeout_ms, .allow_phys = allow_phys,
+					 .packet_size = 0x200 };
+	struct iow_target *t = NULL;
+	struct iow_error *err;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		exit(99);
+	fork_stub(sv[1], -1, sv[0], true, !ack);
+	close(sv[1]);
+	err = iow_gdbstub_adopt(sv[0], ack, &opts, &t);
+	if (err) {
+		printf("Bail out! adopt: %s\n", err->message);
+		exit(99);
+	}
+	return t;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool read_ok(struct iow_target *t, enum iow_space space, uint64_t addr, size_t len)
+{
+	uint8_t *buf = malloc(len);
+	struct iow_error *err;
+	bool ok = true;
+	size_t i;
+
+	err = iow_target_read(t, space, addr, buf, len);
+	if (err) {
+		printf("# read 0x%" PRIx64 ": %s\n", addr, err->message);
+		iow_error_destroy(err);
+		ok = false;
+	}
+	for (i = 0; i < len && ok; i++)
+		ok = buf[i] == pattern(addr + i, space == IOW_SPACE_PHYS);
+	free(buf);
+	return ok;
+}
+
+/* The error of reading LEN bytes at ADDR (NULL if it worked). */
+static struct iow_error *read_err(struct iow_target *t, enum iow_space space, uint64_t addr,
+				  size_t len)
+{
+	uint8_t buf[4096];
+
+	return iow_target_read(t, space, addr, buf, len);
+}
+
+static bool fails_at(struct iow_error *err, enum iow_error_code code, uint64_t addr)
+{
+	bool ok = err && err->code == code && err->has_addr && err->addr == addr;
+
+	if (!ok)
+		printf("#   %s\n", err ? err->message : "no error");
+	iow_error_destroy(err);
+	return ok;
+}
+
+static bool fails_with(struct iow_error *err, enum iow_error_code code, const char *text)
+{
+	bool ok = err && err->code == code && strstr(err->message, text);
+
+	if (!ok)
+		printf("#   %s: %s\n", err ? iow_error_code_name(err->code) : "",
+		       err ? err->message : "no error");
+	iow_error_destroy(err);
+	return ok;
+}
+
+/* Monitor command CMD's output, or "ERROR: ..." */
+static char *mon(struct iow_target *t, const char *cmd)
+{
+	struct iow_error *err;
+	struct iow_buf b;
+	char *s;
+
+	iow_buf_init(&b);
+	err = iow_target_monitor(t, cmd, &b);
+	if (err) {
+		iow_buf_reset(&b);
+		iow_buf_printf(&b, "ERROR %s: %s", iow_error_code_name(err->code), err->message);
+		iow_error_destroy(err);
+	}
+	s = strdup(iow_buf_str(&b));
+	iow_buf_fini(&b);
+	return s;
+}
+
+static bool mon_is(struct iow_target *t, const char *cmd, const char *want)
+{
+	char *got = mon(t, cmd);
+	bool ok = !strcmp(got, want);
+
+	if (!ok)
+		printf("#   monitor %s: \"%s\", want \"%s\"\n", cmd, got, want);
+	free(got);
+	return ok;
+}
+
+static bool mon_has(struct iow_target *t, const char *cmd, const char *want)
+{
+	char *got = mon(t, cmd);
+	bool ok = strstr(got, want) != NULL;
+
+	if (!ok)
+		printf("#   monitor %s: \"%s\", want \"%s\" in it\n", cmd, got, want);
+	free(got);
+	return ok;
+}
+
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+
+	for (; (s = strstr(s, what)); s++)
+		n++;
+	return n;
+}
+
+static bool reg_is(struct iow_target *t, const char *name, uint64_t want)
+{
+	struct iow_error *err;
+	uint64_t v = 0;
+
+	err = iow_target_read_reg(t, name, &v);
+	if (err)
+		printf("#   %s\n", err->message);
+	iow_error_destroy(err);
+	return !err && v == want;
+}
+
+static void test_handshake_and_memory(void)
+{
+	struct iow_gdbstub_opts opts = { .timeout_ms = 2000 };
+	struct iow_gdbstub_info info;
+	const struct iow_target_stats *st;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct iow_target *t = NULL;
+	struct iow_error *err;
+	char *log;
+	int lfd;
+
+	snprintf(sockdir, sizeof(sockdir), "/tmp/iow-proto-XXXXXX");
+	if (!mkdtemp(sockdir)) {
+		sockdir[0] = '\0';
+		exit(99);
+	}
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/stub.sock", sockdir);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sun, sizeof(sun)) || listen(lfd, 1))
+		exit(99);
+	fork_stub(-1, lfd, -1, true, false);
+	close(lfd);
+
+	err = iow_gdbstub_connect(sun.sun_path, &opts, &t);
+	tap_ok(!err, "connect to a unix socket by its path");
+	if (err) {
+		printf("# %s\n", err->message);
+		exit(1);
+	}
+	st = iow_target_stats(t);
+	tap_ok(iow_gdbstub_info(t, &info) && !info.ack_mode && info.packet_size == 0x200 &&
+		       info.xfer_features, "qSupported read: PacketSize, qXfer, no-ack mode taken");
+	tap_ok(t->max_read == 0x100, "reads are half the packet size (%zu)", t->max_read);
+	tap_ok(st->round_trips == 3, "handshake: qSupported, QStartNoAckMode, Hg0");
+	log = mon(t, "log");
+	tap_ok(!strcmp(log, "qSupported:xmlRegisters=i386;QStartNoAckMode;Hg0;"),
+	       "the handshake's packets, in order: %s", log);
+	free(log);
+
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, 0x10ff0, 32), "a read across a page");
+	tap_ok(fails_at(read_err(t, IOW_SPACE_VIRT, 0x20008, 8), IOW_ERR_FAULT, 0x20008),
+	       "E14: a fault at the address asked for");
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, 0x30000, 8),
+	       "a short reply is continued; its read-ahead's fault does not fail the read");
+	tap_ok(fails_at(read_err(t, IOW_SPACE_VIRT, 0x30008, 16), IOW_ERR_FAULT, SHORT_END),
+	       "a short reply, then E14: a fault where the data stopped");
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, NOISY, 16),
+	       "garbage, a stop packet and console output before a reply are skipped");
+	tap_ok(fails_at(read_err(t, IOW_SPACE_VIRT, XBYTES, 8), IOW_ERR_FAULT, XBYTES + 2),
+	       "bytes marked 'x': a fault at the first of them");
+	tap_ok(fails_with(read_err(t, IOW_SPACE_VIRT, TOOLONG, 8), IOW_ERR_PROTOCOL, "characters"),
+	       "a reply longer than asked is a protocol error");
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, 0x11000, 64), "the connection still works after these");
+	tap_ok(fails_with(read_err(t, IOW_SPACE_PHYS, 0x10000, 8), IOW_ERR_UNSUPPORTED, "allow_phys"),
+	       "physical reads need allow_phys");
+
+	/* registers: the description in escaped pieces, regnum, 'p' then 'g' */
+	tap_ok(reg_is(t, "rax", reg_value(0)) && reg_is(t, "rip", reg_value(1)) &&
+		       reg_is(t, "cr3", reg_value(5)),
+	       "registers by name, numbered by the stub's description");
+	tap_ok(iow_gdbstub_info(t, &info) && info.registers == 3 && !info.builtin_regs,
+	       "three registers known");
+	tap_ok(fails_with(iow_target_read_reg(t, "cr4", &(uint64_t){ 0 }), IOW_ERR_NOTFOUND, "cr4"),
+	       "an unknown register is named");
+	tap_ok(mon_is(t, "no-p", ""), "the stub stops answering 'p'");
+	tap_ok(reg_is(t, "cr3", reg_value(5)) && reg_is(t, "rip", reg_value(1)),
+	       "registers then come out of 'g', laid out by number");
+	log = mon(t, "log");
+	tap_ok(strstr(log, "p5;g;g;") != NULL, "... after one 'p' that came back empty: %s", log);
+	free(log);
+
+	tap_ok(mon_is(t, "echo hello", "hello\n"), "monitor output from O packets");
+	tap_ok(mon_is(t, "hexreply whole", "whole"), "monitor output in one hex reply");
+	tap_ok(mon_has(t, "fail", "ERROR remote error: the stub at ") &&
+		       mon_has(t, "fail", "refused the monitor command 'fail' (E01)"),
+	       "a monitor command answered E01: a remote error");
+	tap_ok(mon_has(t, "nonsense", "ERROR unsupported: ") &&
+		       mon_has(t, "nonsense", "no monitor commands"),
+	       "a monitor command answered with nothing: unsupported");
+
+	tap_ok(fails_with(read_err(t, IOW_SPACE_VIRT, GONE, 8), IOW_ERR_IO, "the program is gone"),
+	       "a W reply: the program is gone");
+	iow_target_destroy(t);
+}
+
+static void test_ack_mode(void)
+{
+	struct iow_target *t = adopt_stub(true, 2000, false);
+	const struct iow_target_stats *st = iow_target_stats(t);
+	uint64_t rt, sent;
+	char *acks;
+
+	rt = st->round_trips;
+	sent = st->bytes_sent;
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, 0x10000, 8), "ack mode: a read");
+	tap_ok(st->round_trips == rt + 1, "... one round trip, nothing sent before it (adopted)");
+	tap_ok(st->bytes_sent == sent + 14 + 1, "... its bytes counted, the '+' too (%"
+	       PRIu64 ": $m10000,100#xx and +)", st->bytes_sent - sent);
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, NACK, 8), "the stub says '-': the request is sent again");
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, BADSUM, 8), "a reply with a bad checksum: '-', and "
+	       "the good copy is taken");
+	acks = mon(t, "acks");
+	/* 3 reads + the damaged reply's good copy, and "acks" counts before
+	 * its own reply is acknowledged */
+	tap_ok(!strcmp(acks, "3"), "every good reply was acknowledged (%s)", acks);
+	free(acks);
+	iow_target_destroy(t);
+}
+
+static void test_phys(void)
+{
+	struct iow_target *t = adopt_stub(false, 2000, true);
+	struct iow_gdbstub_info info;
+	char *log;
+
+	tap_ok(read_ok(t, IOW_SPACE_PHYS, 0x10000, 8), "a physical read");
+	log = mon(t, "log");
+	tap_ok(!strcmp(log, "qqemu.Supported;Qqemu.PhyMemMode:1;m10000,100;Qqemu.PhyMemMode:0;"),
+	       "... asks once, switches, reads, switches back: %s", log);
+	free(log);
+	tap_ok(iow_gdbstub_info(t, &info) && info.phys_mode == 1, "... and remembers the answer");
+	tap_ok(read_ok(t, IOW_SPACE_PHYS, 0x12000, 3 * 4096), "a physical read of three pages");
+	log = mon(t, "log");
+	tap_ok(!strncmp(log, "Qqemu.PhyMemMode:1;m12000,100;", 30) &&
+		       !strcmp(log + strlen(log) - 19, "Qqemu.PhyMemMode:0;") &&
+		       count(log, "PhyMemMode") == 2 && count(log, ";m") == 48,
+	       "... switches once for all 48 reads of it");
+	free(log);
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, 0x12000, 8), "a virtual read of the same address gets the virtual bytes");
+	tap_ok(fails_at(read_err(t, IOW_SPACE_PHYS, 0x20000, 8), IOW_ERR_FAULT, 0x20000),
+	       "a physical read that faults");
+	log = mon(t, "log");
+	tap_ok(strstr(log, "Qqemu.PhyMemMode:0;") && !strcmp(log + strlen(log) - 19,
+								"Qqemu.PhyMemMode:0;"),
+	       "... still switches back last");
+	free(log);
+
+	tap_ok(mon_is(t, "stuck", ""), "the stub will refuse to leave physical mode");
+	tap_ok(fails_with(read_err(t, IOW_SPACE_PHYS, 0x16000, 8), IOW_ERR_REMOTE,
+			  "switching the stub back to virtual addresses failed"),
+	       "a failed switch back is reported");
+	tap_ok(fails_with(read_err(t, IOW_SPACE_VIRT, 0x14000, 8), IOW_ERR_REMOTE,
+			  "switching the stub back"),
+	       "while the stub may be in physical mode, virtual reads are refused");
+	log = mon(t, "log");
+	tap_ok(strstr(log, "m14000") == NULL, "... no 'm' was sent for it: %s", log);
+	free(log);
+	tap_ok(mon_is(t, "unstuck", ""), "the stub will leave it again");
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, 0x14000, 8), "once the stub switches back, they work");
+	iow_target_destroy(t);
+}
+
+static void test_broken(void)
+{
+	struct iow_target *t;
+	double t0, dt;
+
+	t = adopt_stub(false, 300, false);
+	t0 = now_s();
+	tap_ok(fails_with(read_err(t, IOW_SPACE_VIRT, SILENT, 8), IOW_ERR_TIMEOUT,
+			  "did not answer within 300 ms (waiting for the reply to 'm40000,"),
+	       "a silent stub: a timeout naming the request");
+	dt = now_s() - t0;
+	tap_ok(dt >= 0.25 && dt < 2, "... after the timeout (%.2f s)", dt);
+	tap_ok(fails_with(read_err(t, IOW_SPACE_VIRT, 0x10000, 8), IOW_ERR_IO,
+			  "unusable after an earlier error"),
+	       "the connection is not used again: a late reply could be taken for another");
+	iow_target_destroy(t);
+
+	t = adopt_stub(true, 2000, false);
+	tap_ok(fails_with(read_err(t, IOW_SPACE_VIRT, CLOSE, 8), IOW_ERR_IO,
+			  "closed the connection"),
+	       "a stub that hangs up: the stub closed the connection");
+	tap_ok(fails_with(iow_target_read_reg(t, "rip", &(uint64_t){ 0 }), IOW_ERR_IO, "unusable"),
+	       "... and the next request fails at once");
+	iow_target_destroy(t);
+
+	t = adopt_stub(false, 2000, false);
+	tap_ok(fails_with(read_err(t, IOW_SPACE_VIRT, FLOOD, 8), IOW_ERR_PROTOCOL, "garbage"),
+	       "a flood of garbage is cut off");
+	iow_target_destroy(t);
+}
+
+static void test_connect_errors(void)
+{
+	struct iow_gdbstub_opts opts = { .timeout_ms = 1000 };
+	struct iow_target *t = NULL;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	char addr[64];
+	int fd;
+
+	tap_ok(fails_with(iow_gdbstub_connect("no-port-here", &opts, &t), IOW_ERR_INVALID,
+			  "neither HOST:PORT"), "an address without a port is refused");
+	tap_ok(fails_with(iow_gdbstub_connect("127.0.0.1:99999", &opts, &t), IOW_ERR_INVALID,
+			  "neither"), "a port out of range is refused");
+	tap_ok(fails_with(iow_gdbstub_connect("/nonexistent/gdb.sock", &opts, &t), IOW_ERR_IO,
+			  "No such file"), "a missing unix socket: I/O error");
+	/* a port nobody listens on: bind one, and close it */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len))
+		exit(99);
+	close(fd);
+	snprintf(addr, sizeof(addr), "127.0.0.1:%d", ntohs(sin.sin_port));
+	tap_ok(fails_with(iow_gdbstub_connect(addr, &opts, &t), IOW_ERR_IO, "refused"),
+	       "a closed port: connection refused");
+	snprintf(addr, sizeof(addr), "[::1]:%d", ntohs(sin.sin_port));
+	tap_ok(fails_with(iow_gdbstub_connect(addr, &opts, &t), IOW_ERR_IO, "cannot connect"),
+	       "a bracketed IPv6 address is understood");
+	tap_ok(t == NULL, "nothing is returned on failure");
+}
+
+int main(void)
+{
+	atexit(cleanup);
+	test_handshake_and_memory();
+	test_ack_mode();
+	test_phys();
+	test_broken();
+	test_connect_errors();
+	return tap_done();
+}
