@@ -1,0 +1,218 @@
+/* debuginfo: opening a vmlinux, its build ID, reading its image; see
+ * debuginfo.h.  Opening only maps the file and reads the section headers
+ * and the notes: the symbol table and the DWARF are touched on first use,
+ * so that a command which needs neither does not pay for them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <elf.h>
+
+#include "debuginfo/internal.h"
+
+uint64_t iow_debuginfo_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+bool iow_debuginfo_read_image(struct iow_debuginfo *dbg, uint64_t addr, void *buf, size_t len)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr shdr;
+	Elf_Data *data;
+
+	while ((scn = elf_nextscn(dbg->elf, scn))) {
+		if (!gelf_getshdr(scn, &shdr) || !(shdr.sh_flags & SHF_ALLOC) ||
+		    shdr.sh_type != SHT_PROGBITS)
+			continue;
+		if (addr < shdr.sh_addr || addr - shdr.sh_addr > shdr.sh_size ||
+		    len > shdr.sh_size - (addr - shdr.sh_addr))
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data || data->d_size != shdr.sh_size)
+			return false;
+		memcpy(buf, (const char *)data->d_buf + (addr - shdr.sh_addr), len);
+		return true;
+	}
+	return false;
+}
+
+void iow_debuginfo_advise_info(struct iow_debuginfo *dbg, uint64_t off, uint64_t len, int advice)
+{
+	uintptr_t start, end, page = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+	if (!dbg->info_map || off >= dbg->info_size)
+		return;
+	if (len > dbg->info_size - off)
+		len = dbg->info_size - off;
+	start = ((uintptr_t)dbg->info_map + off) & ~(page - 1);
+	end = (uintptr_t)dbg->info_map + off + len;
+	/* Advice only: a failure costs speed, never correctness. */
+	if (end > start)
+		madvise((void *)start, end - start, advice);
+}
+
+/* Where .debug_info lies in the file's mapping (libelf maps the whole file
+ * with ELF_C_READ_MMAP), so that dwarf.c can tell the kernel how it is
+ * about to be read. */
+static void find_debug_info(struct iow_debuginfo *dbg)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr shdr;
+	const char *name;
+	size_t shstrndx, size;
+	char *raw = elf_rawfile(dbg->elf, &size);
+
+	if (!raw || elf_getshdrstrndx(dbg->elf, &shstrndx) != 0)
+		return;
+	while ((scn = elf_nextscn(dbg->elf, scn))) {
+		if (!gelf_getshdr(scn, &shdr) ||
+		    !(name = elf_strptr(dbg->elf, shstrndx, shdr.sh_name)) ||
+		    strcmp(name, ".debug_info") != 0)
+			continue;
+		if (shdr.sh_type != SHT_NOBITS && !(shdr.sh_flags & SHF_COMPRESSED) &&
+		    shdr.sh_offset <= size && shdr.sh_size <= size - shdr.sh_offset) {
+			dbg->info_map = (uint8_t *)raw + shdr.sh_offset;
+			dbg->info_size = shdr.sh_size;
+		}
+		return;
+	}
+}
+
+/* The GNU build ID: the NT_GNU_BUILD_ID note of owner "GNU", which the
+ * kernel links into its .notes section (and exports as /sys/kernel/notes). */
+static struct iow_error *read_build_id(struct iow_debuginfo *dbg)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr shdr;
+	Elf_Data *data;
+	GElf_Nhdr nhdr;
+	size_t off, next, name_off, desc_off;
+
+	while ((scn = elf_nextscn(dbg->elf, scn))) {
+		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_NOTE)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		for (off = 0; (next = gelf_getnote(data, off, &nhdr, &name_off, &desc_off)) > 0;
+		     off = next) {
+			if (nhdr.n_type != NT_GNU_BUILD_ID || nhdr.n_namesz != 4 ||
+			    memcmp((const char *)data->d_buf + name_off, "GNU", 4) != 0 ||
+			    nhdr.n_descsz == 0)
+				continue;
+			dbg->build_id = malloc(nhdr.n_descsz);
+			if (!dbg->build_id)
+				return &iow_error_nomem;
+			memcpy(dbg->build_id, (const char *)data->d_buf + desc_off, nhdr.n_descsz);
+			dbg->build_id_len = nhdr.n_descsz;
+			return NULL;
+		}
+	}
+	return NULL; /* no build ID is not an error: the caller decides */
+}
+
+struct iow_error *iow_debuginfo_open(const char *path, struct iow_debuginfo **out)
+{
+	struct iow_debuginfo *dbg;
+	struct iow_error *err;
+	GElf_Ehdr ehdr;
+
+	*out = NULL;
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return iow_error_create(IOW_ERR_UNSUPPORTED, "libelf is too old: %s",
+					elf_errmsg(-1));
+	dbg = calloc(1, sizeof(*dbg));
+	if (!dbg)
+		return &iow_error_nomem;
+	dbg->fd = -1;
+	dbg->path = strdup(path);
+	if (!dbg->path) {
+		err = &iow_error_nomem;
+		goto out_destroy;
+	}
+	dbg->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (dbg->fd < 0) {
+		err = iow_error_errno(errno, "opening %s", path);
+		goto out_destroy;
+	}
+	/* Mapped, not read: a debug vmlinux is 350-600 MB, of which a lookup
+	 * touches a few pages. */
+	dbg->elf = elf_begin(dbg->fd, ELF_C_READ_MMAP, NULL);
+	if (!dbg->elf || elf_kind(dbg->elf) != ELF_K_ELF || !gelf_getehdr(dbg->elf, &ehdr)) {
+		err = iow_error_create(IOW_ERR_INVALID, "%s is not an ELF file: %s", path,
+				       elf_errmsg(-1));
+		goto out_destroy;
+	}
+	if (ehdr.e_ident[EI_CLASS] != ELFCLASS64 || ehdr.e_ident[EI_DATA] != ELFDATA2LSB) {
+		err = iow_error_create(IOW_ERR_UNSUPPORTED,
+				       "%s is not a little-endian 64-bit ELF file", path);
+		goto out_destroy;
+	}
+	err = read_build_id(dbg);
+	if (err)
+		goto out_destroy;
+	/* A file without DWARF (a stripped vmlinux) still has symbols:
+	 * keep it, and let the type lookups say what is missing. */
+	dbg->dwarf = dwarf_begin_elf(dbg->elf, DWARF_C_READ, NULL);
+	/* A lookup reads the header of every CU once (libdw's .debug_aranges
+	 * reader and its CU index both walk them), a page each, 70 KB apart
+	 * on average: without this, every such fault reads ahead 128 KB,
+	 * and a cold first lookup reads most of .debug_info.  The CU that is
+	 * then searched is read ahead explicitly (dwarf.c). */
+	if (dbg->dwarf) {
+		find_debug_info(dbg);
+		iow_debuginfo_advise_info(dbg, 0, UINT64_MAX, MADV_RANDOM);
+	}
+	*out = dbg;
+	return NULL;
+
+out_destroy:
+	iow_debuginfo_destroy(dbg);
+	return err;
+}
+
+void iow_debuginfo_destroy(struct iow_debuginfo *dbg)
+{
+	if (!dbg)
+		return;
+	iow_debuginfo_free_dwarf_caches(dbg);
+	iow_debuginfo_free_ksyms(dbg);
+	iow_debuginfo_free_symbols(dbg);
+	if (dbg->dwarf)
+		dwarf_end(dbg->dwarf);
+	if (dbg->elf)
+		elf_end(dbg->elf);
+	if (dbg->fd >= 0)
+		close(dbg->fd);
+	free(dbg->build_id);
+	free(dbg->path);
+	free(dbg);
+}
+
+const char *iow_debuginfo_path(const struct iow_debuginfo *dbg)
+{
+	return dbg->path;
+}
+
+const uint8_t *iow_debuginfo_build_id(const struct iow_debuginfo *dbg, size_t *len)
+{
+	*len = dbg->build_id_len;
+	return dbg->build_id;
+}
+
+const struct iow_debuginfo_stats *iow_debuginfo_get_stats(const struct iow_debuginfo *dbg)
+{
+	return &dbg->stats;
+}

@@ -1,0 +1,101 @@
+/* debuginfo internals: the state shared by debuginfo.c (the file, build
+ * ID), symbols.c (ELF symbol table), kallsyms.c (%pS) and dwarf.c (types).
+ * Nothing outside src/debuginfo/ includes this.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef IOW_DEBUGINFO_INTERNAL_H
+#define IOW_DEBUGINFO_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <elfutils/libdw.h>
+#include <gelf.h>
+#include <libiberty/hashtab.h>
+
+#include "debuginfo/debuginfo.h"
+
+/* One defined ELF symbol.  NAME points into the file's .strtab, which stays
+ * mapped for the life of the handle, so nothing is copied. */
+struct iow_sym {
+	uint64_t addr;
+	uint64_t size;
+	const char *name;
+	uint32_t hash;      /* of the name (symbols.c) */
+	uint32_t index;     /* in .symtab */
+	uint32_t file;      /* .symtab index of the STT_FILE symbol a local follows, else 0 */
+	uint32_t next_same; /* next symbol of the same name (index into syms), or IOW_SYM_END */
+	uint16_t shndx;
+	uint8_t bind;       /* STB_* */
+	uint8_t type;       /* STT_* */
+};
+
+#define IOW_SYM_END UINT32_MAX
+
+/* The kallsyms emulation (kallsyms.c), built on first use. */
+struct iow_ksyms {
+	uint32_t *order;      /* indexes into dbg->syms, in the order of the kernel's kallsyms table */
+	size_t count;
+	uint64_t stext, etext, sinittext, einittext, end;
+	bool all_symbols;     /* CONFIG_KALLSYMS_ALL: data symbols are in the table too */
+	bool lists_itself;    /* the kallsyms_* tables' own symbols are in it */
+	int64_t file_count;   /* kallsyms_num_syms as stored in the file, or -1 */
+};
+
+struct iow_debuginfo {
+	char *path;
+	int fd;
+	Elf *elf;
+	Dwarf *dwarf;          /* NULL when the file has no DWARF (only the symbol table works) */
+	uint8_t *build_id;
+	size_t build_id_len;
+
+	/* ELF symbols (symbols.c), loaded on first use */
+	bool syms_tried;
+	struct iow_error *syms_err; /* why loading failed, replayed to every caller */
+	struct iow_sym *syms;      /* in .symtab order (so locals follow their STT_FILE) */
+	size_t nsyms;
+	struct name_slot *names;   /* name -> first symbol of that name (chained by next_same) */
+	size_t name_slots;         /* a power of two */
+	size_t symtab_shndx;       /* section index of .symtab */
+
+	/* kallsyms (kallsyms.c) */
+	bool ksyms_tried;
+	struct iow_error *ksyms_err;
+	struct iow_ksyms ksyms;
+
+	/* DWARF lookups (dwarf.c) */
+	htab_t type_cache;         /* "kind\0name\0hint" -> DIE offset, or "not there" */
+	bool prefetched;           /* CU headers asked for (dwarf.c) */
+	uint8_t *info_map;         /* .debug_info in the file's mapping, for madvise() */
+	size_t info_size;
+	struct iow_debuginfo_stats stats;
+};
+
+/* symbols.c */
+struct iow_error *iow_debuginfo_load_symbols(struct iow_debuginfo *dbg);
+void iow_debuginfo_free_symbols(struct iow_debuginfo *dbg);
+/* The first symbol named NAME (a chain through next_same), or NULL. */
+const struct iow_sym *iow_debuginfo_sym_chain(struct iow_debuginfo *dbg, const char *name);
+/* The name of the STT_FILE symbol with .symtab index FILE, or NULL. */
+const char *iow_debuginfo_sym_file_name(struct iow_debuginfo *dbg, uint32_t file);
+
+/* kallsyms.c */
+void iow_debuginfo_free_ksyms(struct iow_debuginfo *dbg);
+
+/* dwarf.c */
+void iow_debuginfo_free_dwarf_caches(struct iow_debuginfo *dbg);
+
+/* debuginfo.c: copy LEN bytes at link-time address ADDR out of the file's allocated
+ * PROGBITS sections.  False if they are not all in one such section. */
+bool iow_debuginfo_read_image(struct iow_debuginfo *dbg, uint64_t addr, void *buf, size_t len);
+
+/* madvise() bytes [OFF, OFF+LEN) of .debug_info (LEN is clipped to the
+ * section): advice only, so a no-op when it cannot be given. */
+void iow_debuginfo_advise_info(struct iow_debuginfo *dbg, uint64_t off, uint64_t len, int advice);
+
+/* A monotonic clock in nanoseconds, for the stats. */
+uint64_t iow_debuginfo_now_ns(void);
+
+#endif
