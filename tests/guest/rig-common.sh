@@ -91,6 +91,18 @@ kaslr_ok() {
 	echo "KASLR offset $off"
 }
 
+# The layout the guest states in /proc/kcore is complete and agrees with
+# its kallsyms.
+kcore_layout_ok() {
+	local f err=0
+	for f in page_offset_base phys_base vmalloc_base vmemmap_base kaslr_offset pgtable_l5; do
+		grep -qE "^$f (0x[0-9a-f]+|[0-9]+)$" "$TRUTH/kcore_layout" || { echo "kcore_layout: no $f"; err=1; }
+	done
+	[ $(($(awk '$1 == "kaslr_offset" { print $2 }' "$TRUTH/kcore_layout"))) -eq $((IOW_KASLR_OFFSET)) ] ||
+		{ echo "kcore's KERNELOFFSET differs from kallsyms' offset"; err=1; }
+	return $err
+}
+
 cattr_name() {
 	case $1 in
 	wb) echo write-back ;; wc) echo write-combining ;; uc-) echo uncached-minus ;;
@@ -155,11 +167,12 @@ rig_test() { # SERIES
 	boot "$series" --series "$series" --kaslr on
 	check "release is $IOW_KVER" test "$(cat "$TRUTH/release")" = "$IOW_KVER"
 	for f in release version cmdline iomem ioports vmallocinfo pat_memtype_list \
-		kallsyms_text kallsyms_modules modules iowtest notes cpuinfo meminfo dmesg; do
+		kallsyms_text kallsyms_modules modules iowtest notes kcore_head cpuinfo meminfo dmesg; do
 		check "ground truth '$f' captured" test -s "$TRUTH/$f"
 	done
 	check "KASLR is on and its offset is the guest's own" kaslr_ok
 	check "the guest's build ID is the vmlinux's" build_id_matches
+	check "the guest's /proc/kcore states its layout" kcore_layout_ok
 	check "/proc/iomem is complete and well-formed" resource_file_ok "$TRUTH/iomem" 8
 	check "/proc/ioports is complete and well-formed" resource_file_ok "$TRUTH/ioports" 4
 	check "/proc/vmallocinfo is well-formed" vmallocinfo_ok "$TRUTH/vmallocinfo"

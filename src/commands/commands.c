@@ -1,0 +1,49 @@
+/* commands: the table and the session.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "commands/commands.h"
+
+static const struct iow_command table[] = {
+	{ "info", "", "the running kernel: release, build ID, KASLR offset, memory layout",
+	  true, iow_cmd_info },
+	{ "pte", "ADDR", "the kernel page-table walk for ADDR, each level decoded",
+	  true, iow_cmd_pte },
+	{ NULL, NULL, NULL, false, NULL },
+};
+
+const struct iow_command *iow_commands(void)
+{
+	return table;
+}
+
+const struct iow_command *iow_command_find(const char *name)
+{
+	const struct iow_command *c;
+
+	for (c = table; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+struct iow_error *iow_session_open_kernel(struct iow_session *s, const struct iow_kernel_opts *opts)
+{
+	if (s->kernel)
+		return NULL;
+	return iow_kernel_open(s->target, s->dbg, opts, &s->kernel);
+}
+
+void iow_session_fini(struct iow_session *s)
+{
+	iow_kernel_destroy(s->kernel);
+	s->kernel = NULL;
+	if (s->target)
+		iow_target_destroy(s->target);
+	s->target = NULL;
+	iow_debuginfo_destroy(s->dbg);
+	s->dbg = NULL;
+}

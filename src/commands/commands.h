@@ -1,0 +1,49 @@
+/* commands: the one table of subcommands that both front doors share.
+ *
+ * The CLI (src/cli/) and the GDB relay parse their own way in, build a
+ * session (a target, the vmlinux, the kernel found in it), then look the
+ * subcommand up here and run it with the rest of the words.  Output goes
+ * to a sink, as text or, with --json, as JSON.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef IOW_COMMANDS_COMMANDS_H
+#define IOW_COMMANDS_COMMANDS_H
+
+#include <stdbool.h>
+
+#include "debuginfo/debuginfo.h"
+#include "kernel/kernel.h"
+#include "target/target.h"
+#include "util/error.h"
+#include "util/sink.h"
+
+struct iow_session {
+	struct iow_target *target;
+	struct iow_debuginfo *dbg;
+	struct iow_kernel *kernel; /* NULL until opened */
+	bool json;
+	bool color; /* the output is a terminal that takes ANSI colours */
+};
+
+/* Open the kernel in a session whose target and vmlinux are set. */
+struct iow_error *iow_session_open_kernel(struct iow_session *s, const struct iow_kernel_opts *opts);
+void iow_session_fini(struct iow_session *s);
+
+struct iow_command {
+	const char *name;
+	const char *args;  /* "" or "ADDR" etc., for usage lines */
+	const char *help;  /* one line */
+	bool needs_kernel; /* the session's kernel must be open */
+	struct iow_error *(*run)(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
+};
+
+/* NULL if there is no such command. */
+const struct iow_command *iow_command_find(const char *name);
+/* The table, ending with a zeroed entry. */
+const struct iow_command *iow_commands(void);
+
+/* The subcommands. */
+struct iow_error *iow_cmd_pte(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
+struct iow_error *iow_cmd_info(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
+
+#endif

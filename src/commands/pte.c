@@ -1,0 +1,77 @@
+/* pte ADDR: the kernel page-table walk for one virtual address, every
+ * level's entry with its bits decoded.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "commands/commands.h"
+#include "kernel/x86.h"
+#include "render/json.h"
+
+struct iow_error *iow_cmd_pte(struct iow_session *s, int argc, char **argv, struct iow_sink *out)
+{
+	const struct iow_kernel_layout *l = iow_kernel_layout(s->kernel);
+	struct iow_translation tr;
+	struct iow_error *err;
+	char flags[128], *end;
+	uint64_t va;
+	int i;
+
+	if (argc != 2)
+		return iow_error_create(IOW_ERR_INVALID, "usage: pte ADDR");
+	va = strtoull(argv[1], &end, 0);
+	if (*end || end == argv[1])
+		return iow_error_create(IOW_ERR_INVALID, "pte: '%s' is not an address", argv[1]);
+	if ((err = iow_kernel_translate(s->kernel, va, &tr)))
+		return err;
+
+	if (s->json) {
+		struct iow_json j;
+
+		iow_json_init(&j, out);
+		iow_json_begin_object(&j, NULL);
+		iow_json_hex(&j, "address", va);
+		iow_json_begin_array(&j, "levels");
+		for (i = 0; i < tr.nr_levels; i++) {
+			const struct iow_pt_level *pl = &tr.levels[i];
+
+			iow_x86_pte_flags(pl->entry, pl->level, flags, sizeof(flags));
+			iow_json_begin_object(&j, NULL);
+			iow_json_string(&j, "level", iow_x86_level_name(pl->level, l->levels));
+			iow_json_u64(&j, "index", pl->index);
+			iow_json_hex(&j, "table_phys", pl->table_pa);
+			iow_json_hex(&j, "entry", pl->entry);
+			iow_json_string(&j, "flags", flags);
+			iow_json_end_object(&j);
+		}
+		iow_json_end_array(&j);
+		iow_json_bool(&j, "present", tr.present);
+		if (tr.present) {
+			iow_json_hex(&j, "phys", tr.pa);
+			iow_json_u64(&j, "page_size", tr.leaf_size);
+			iow_json_u64(&j, "pat_index", iow_x86_pat_index(tr.leaf, tr.leaf_size > 4096));
+		}
+		iow_json_end_object(&j);
+		iow_json_finish(&j);
+		return NULL;
+	}
+	iow_sink_printf(out, "0x%016" PRIx64 "\n", va);
+	for (i = 0; i < tr.nr_levels; i++) {
+		const struct iow_pt_level *pl = &tr.levels[i];
+
+		iow_x86_pte_flags(pl->entry, pl->level, flags, sizeof(flags));
+		iow_sink_printf(out, "  %-3s [%3u] at phys 0x%" PRIx64 ": 0x%016" PRIx64 "  %s\n",
+				iow_x86_level_name(pl->level, l->levels), pl->index,
+				pl->table_pa + pl->index * 8, pl->entry, flags);
+	}
+	if (tr.present)
+		iow_sink_printf(out, "  -> phys 0x%" PRIx64 " (%s page, PAT index %u)\n", tr.pa,
+				tr.leaf_size == 4096 ? "4 KiB" : tr.leaf_size == (2u << 20) ? "2 MiB" : "1 GiB",
+				iow_x86_pat_index(tr.leaf, tr.leaf_size > 4096));
+	else
+		iow_sink_puts(out, "  -> not mapped\n");
+	return NULL;
+}

@@ -1,0 +1,622 @@
+/* kernel: identity, layout and safe reads of a running x86-64 kernel.
+ * See kernel.h for what is found and how.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/kernel.h"
+
+#define PAGE_SIZE 4096ULL
+#define PAGE_MASK (~(PAGE_SIZE - 1))
+/* arch/x86/include/asm/pgtable_64_types.h: CPU_ENTRY_AREA_PGD (-4) << P4D_SHIFT;
+ * the IDT's read-only alias is the first page (CPU_ENTRY_AREA_RO_IDT). */
+#define CEA_RO_IDT 0xfffffe0000000000ULL
+/* KERNEL_IMAGE_SIZE with KASLR (arch/x86/include/asm/page_64_types.h) */
+#define KERNEL_IMAGE_SIZE (1ULL << 30)
+#define PTE_PRESENT (1ULL << 0)
+#define PTE_PSE (1ULL << 7)
+/* arch/x86/include/asm/page_types.h: __PHYSICAL_MASK_SHIFT */
+#define DEFAULT_PHYSICAL_MASK ((1ULL << 52) - 1)
+/* arch/x86/include/uapi/asm/processor-flags.h */
+#define CR4_LA57 (1ULL << 12)
+/* arch/x86/include/asm/e820/types.h */
+#define E820_TYPE_RAM 1
+#define E820_TYPE_RESERVED_KERN 128
+
+struct iow_kernel {
+	struct iow_target *t;
+	struct iow_debuginfo *dbg;
+	struct iow_kernel_layout lay;
+	bool image_known;  /* kaslr_offset and phys_base are set */
+	bool direct_known; /* page_offset_base is set */
+	bool direct_broken;/* the CPU's page tables do not map the direct map */
+	bool ram_known;
+	uint64_t boot_root; /* CR3's page directory, for bootstrap walks */
+};
+
+/* --- raw reads -------------------------------------------------------------- */
+
+static bool is_fault(const struct iow_error *err)
+{
+	return err->code == IOW_ERR_FAULT || err->code == IOW_ERR_REMOTE;
+}
+
+/* Read physical memory known (or trusted, while bootstrapping) to be RAM:
+ * through the direct map if the CPU's page tables map it, else physically. */
+static struct iow_error *read_pa_raw(struct iow_kernel *k, uint64_t pa, void *buf, size_t len)
+{
+	struct iow_error *err;
+
+	if (k->direct_known && !k->direct_broken) {
+		err = iow_target_read(k->t, IOW_SPACE_VIRT, k->lay.page_offset_base + pa, buf, len);
+		if (!err || !is_fault(err))
+			return err;
+		iow_error_destroy(err);
+		k->direct_broken = true; /* e.g. a PTI user CR3: read physically from now on */
+	}
+	err = iow_target_read(k->t, IOW_SPACE_PHYS, pa, buf, len);
+	if (err && err->code == IOW_ERR_UNSUPPORTED)
+		err = iow_error_wrap(err, "reading physical 0x%" PRIx64, pa);
+	return err;
+}
+
+bool iow_kernel_is_ram(const struct iow_kernel *k, uint64_t pa, uint64_t len)
+{
+	size_t lo = 0, hi = k->lay.nr_ram;
+
+	if (!k->ram_known)
+		return true; /* bootstrap: only the kernel's own page tables and image are read */
+	if (len == 0 || pa + len < pa)
+		return false;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct iow_ram_range *r = &k->lay.ram[mid];
+
+		if (pa >= r->end)
+			lo = mid + 1;
+		else if (pa < r->start)
+			hi = mid;
+		else
+			return pa + len <= r->end;
+	}
+	return false;
+}
+
+struct iow_error *iow_kernel_read_phys(struct iow_kernel *k, uint64_t pa, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		size_t n = PAGE_SIZE - (pa & ~PAGE_MASK);
+		struct iow_error *err;
+
+		if (n > len)
+			n = len;
+		if (!iow_kernel_is_ram(k, pa, n))
+			return iow_error_at(IOW_ERR_FAULT, pa,
+					    "physical 0x%" PRIx64 " is not RAM: refusing to read it", pa);
+		err = read_pa_raw(k, pa, p, n);
+		if (err)
+			return err;
+		pa += n, p += n, len -= n;
+	}
+	return NULL;
+}
+
+/* --- page tables ------------------------------------------------------------ */
+
+static uint64_t pfn_mask(const struct iow_kernel *k, uint64_t size)
+{
+	/* PTE_PFN_MASK / PHYSICAL_PMD_PAGE_MASK / PHYSICAL_PUD_PAGE_MASK
+	 * (arch/x86/include/asm/pgtable_types.h): the page mask of the leaf
+	 * size, within physical_mask (which strips the SME/TDX bits).  For
+	 * huge leaves this also drops bit 12, _PAGE_PAT_LARGE. */
+	uint64_t pm = k->lay.physical_mask ? k->lay.physical_mask : DEFAULT_PHYSICAL_MASK;
+	return ~(size - 1) & pm;
+}
+
+static struct iow_error *walk(struct iow_kernel *k, uint64_t root, int levels, uint64_t va,
+			      struct iow_translation *out)
+{
+	uint64_t table = root & pfn_mask(k, PAGE_SIZE);
+	int level;
+
+	memset(out, 0, sizeof(*out));
+	out->va = va;
+	for (level = levels; level >= 1; level--) {
+		int shift = 12 + 9 * (level - 1);
+		unsigned idx = (va >> shift) & 511;
+		struct iow_pt_level *l = &out->levels[out->nr_levels++];
+		uint64_t e;
+		struct iow_error *err;
+
+		l->level = level;
+		l->table_pa = table;
+		l->index = idx;
+		if (!iow_kernel_is_ram(k, table, PAGE_SIZE))
+			return iow_error_at(IOW_ERR_DATA, table,
+					    "page table for 0x%" PRIx64 " at physical 0x%" PRIx64
+					    " (level %d) is not in RAM", va, table, level);
+		err = read_pa_raw(k, table + idx * 8, &e, 8);
+		if (err)
+			return iow_error_wrap(err, "page table for 0x%" PRIx64, va);
+		l->entry = e;
+		if (!(e & PTE_PRESENT))
+			return NULL;
+		if (level == 1 || ((level == 2 || level == 3) && (e & PTE_PSE))) {
+			uint64_t size = 1ULL << shift;
+
+			out->present = true;
+			out->leaf = e;
+			out->leaf_size = size;
+			out->pa = (e & pfn_mask(k, size)) | (va & (size - 1));
+			return NULL;
+		}
+		table = e & pfn_mask(k, PAGE_SIZE);
+	}
+	return NULL;
+}
+
+struct iow_error *iow_kernel_translate(struct iow_kernel *k, uint64_t va, struct iow_translation *out)
+{
+	return walk(k, k->lay.pgd_phys, k->lay.levels, va, out);
+}
+
+/* Kernel VA -> PA without a walk where the layout says: the direct map and
+ * the kernel image are linear (arch/x86/mm/physaddr.c, __phys_addr). */
+static struct iow_error *va_to_pa(struct iow_kernel *k, uint64_t va, uint64_t *pa)
+{
+	struct iow_translation tr;
+	struct iow_error *err;
+
+	if (va >= IOW_START_KERNEL_MAP && va - IOW_START_KERNEL_MAP < KERNEL_IMAGE_SIZE) {
+		*pa = va - IOW_START_KERNEL_MAP + k->lay.phys_base;
+		return NULL;
+	}
+	/* The direct map spans 64 TiB (4-level) or 32 PiB (5-level) from
+	 * page_offset_base (Documentation/arch/x86/x86_64/mm.rst); RAM is only
+	 * in its first part, and the RAM check below refuses the rest. */
+	if (va >= k->lay.page_offset_base &&
+	    va - k->lay.page_offset_base < (k->lay.levels == 5 ? 1ULL << 55 : 1ULL << 46)) {
+		*pa = va - k->lay.page_offset_base;
+		return NULL;
+	}
+	err = iow_kernel_translate(k, va, &tr);
+	if (err)
+		return err;
+	if (!tr.present)
+		return iow_error_at(IOW_ERR_FAULT, va, "0x%" PRIx64 " is not mapped", va);
+	*pa = tr.pa;
+	return NULL;
+}
+
+struct iow_error *iow_kernel_read(struct iow_kernel *k, uint64_t va, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		size_t n = PAGE_SIZE - (va & ~PAGE_MASK);
+		uint64_t pa = 0;
+		struct iow_error *err;
+
+		if (n > len)
+			n = len;
+		err = va_to_pa(k, va, &pa);
+		if (err)
+			return err;
+		if (!iow_kernel_is_ram(k, pa, n))
+			return iow_error_at(IOW_ERR_FAULT, va,
+					    "0x%" PRIx64 " maps physical 0x%" PRIx64
+					    ", which is not RAM: refusing to read it", va, pa);
+		err = read_pa_raw(k, pa, p, n);
+		if (err)
+			return err;
+		va += n, p += n, len -= n;
+	}
+	return NULL;
+}
+
+struct iow_error *iow_kernel_read_u64(struct iow_kernel *k, uint64_t va, uint64_t *val)
+{
+	return iow_kernel_read(k, va, val, sizeof(*val));
+}
+
+struct iow_error *iow_kernel_read_string(struct iow_kernel *k, uint64_t va, char *buf, size_t max)
+{
+	size_t got = 0;
+
+	if (!max)
+		return NULL;
+	while (got < max - 1) {
+		size_t n = PAGE_SIZE - ((va + got) & ~PAGE_MASK);
+		struct iow_error *err;
+		char *nul;
+
+		if (n > max - 1 - got)
+			n = max - 1 - got;
+		if (n > 256)
+			n = 256;
+		err = iow_kernel_read(k, va + got, buf + got, n);
+		if (err)
+			return err;
+		nul = memchr(buf + got, 0, n);
+		got += n;
+		if (nul)
+			return NULL;
+	}
+	buf[max - 1] = 0;
+	return NULL;
+}
+
+/* --- bootstrap -------------------------------------------------------------- */
+
+/* Read a kernel virtual address before the layout is known: through the
+ * CPU's own page tables, or, if they do not map it (a PTI user CR3, or a
+ * core without virtual addresses), by walking from CR3 ourselves. */
+static struct iow_error *boot_read(struct iow_kernel *k, uint64_t va, void *buf, size_t len)
+{
+	struct iow_error *err = iow_target_read(k->t, IOW_SPACE_VIRT, va, buf, len);
+	struct iow_error *err2;
+	struct iow_translation tr;
+
+	if (!err || (!is_fault(err) && err->code != IOW_ERR_UNSUPPORTED))
+		return err;
+	if (!k->boot_root) {
+		uint64_t cr3, cr4 = 0;
+
+		err2 = iow_target_read_reg(k->t, "cr3", &cr3);
+		if (err2) {
+			iow_error_destroy(err2);
+			return err;
+		}
+		if (iow_target_read_reg(k->t, "cr4", &cr4) == NULL && (cr4 & CR4_LA57))
+			k->lay.levels = 5;
+		/* Drop the PCID (low 12 bits) and PTI's user-half bit
+		 * (PTI_PGTABLE_SWITCH_BIT, bit 12): the kernel half maps it all. */
+		k->boot_root = cr3 & ~0x1fffULL & DEFAULT_PHYSICAL_MASK;
+	}
+	err2 = walk(k, k->boot_root, k->lay.levels, va, &tr);
+	if (!err2 && !tr.present)
+		err2 = iow_error_at(IOW_ERR_FAULT, va, "0x%" PRIx64 " is not mapped by CR3's tables", va);
+	if (!err2 && (tr.pa & ~PAGE_MASK) + len > PAGE_SIZE)
+		err2 = iow_error_at(IOW_ERR_INVALID, va, "bootstrap read crosses a page");
+	if (!err2)
+		err2 = iow_target_read(k->t, IOW_SPACE_PHYS, tr.pa, buf, len);
+	if (err2) {
+		iow_error_destroy(err2);
+		return err;
+	}
+	iow_error_destroy(err);
+	return NULL;
+}
+
+static struct iow_error *link_symbol(struct iow_kernel *k, const char *name, uint64_t *addr)
+{
+	return iow_debuginfo_symbol(k->dbg, name, addr, NULL);
+}
+
+struct iow_error *iow_kernel_symbol(struct iow_kernel *k, const char *name, uint64_t *addr)
+{
+	struct iow_error *err = link_symbol(k, name, addr);
+
+	if (!err)
+		*addr += k->lay.kaslr_offset;
+	return err;
+}
+
+/* KERNELOFFSET=<hex> in a core's VMCOREINFO. */
+static bool vmcoreinfo_offset(struct iow_kernel *k, uint64_t *off)
+{
+	const char *vi, *p;
+
+	if (strcmp(k->t->ops->name, "core") != 0)
+		return false;
+	vi = iow_core_vmcoreinfo(k->t);
+	if (!vi || !(p = strstr(vi, "KERNELOFFSET=")))
+		return false;
+	*off = strtoull(p + strlen("KERNELOFFSET="), NULL, 16);
+	return true;
+}
+
+static struct iow_error *find_kaslr(struct iow_kernel *k)
+{
+	static const char *const handlers[] = { "asm_exc_divide_error", "divide_error" };
+	uint8_t gate[16];
+	uint64_t handler, link = 0, off;
+	struct iow_error *err;
+	size_t i;
+
+	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {
+		err = link_symbol(k, handlers[i], &link);
+		if (!err)
+			break;
+		iow_error_destroy(err);
+	}
+	if (!link)
+		return iow_error_create(IOW_ERR_NOTFOUND, "%s has no asm_exc_divide_error symbol: "
+					"is it an x86-64 vmlinux?", iow_debuginfo_path(k->dbg));
+	err = boot_read(k, CEA_RO_IDT, gate, sizeof(gate));
+	if (err) {
+		if (vmcoreinfo_offset(k, &off)) {
+			iow_error_destroy(err);
+			k->lay.kaslr_offset = off;
+			k->lay.kaslr_source = "VMCOREINFO";
+			return NULL;
+		}
+		return iow_error_wrap(err, "reading the IDT to find the KASLR offset");
+	}
+	/* A 64-bit interrupt gate: offset bits 0-15 at +0, 16-31 at +6,
+	 * 32-63 at +8 (Intel SDM Vol. 3A, 6.14.1). */
+	handler = (uint64_t)(gate[0] | gate[1] << 8) | (uint64_t)(gate[6] | gate[7] << 8) << 16 |
+		  (uint64_t)(gate[8] | gate[9] << 8 | gate[10] << 16 | (uint32_t)gate[11] << 24) << 32;
+	off = handler - link;
+	if ((off & ~PAGE_MASK) || off >= KERNEL_IMAGE_SIZE)
+		return iow_error_create(IOW_ERR_MISMATCH,
+					"%s does not match the running kernel: its divide-error "
+					"handler is at 0x%" PRIx64 ", which is not %s (0x%" PRIx64
+					") moved by a KASLR offset",
+					iow_debuginfo_path(k->dbg), handler, handlers[i], link);
+	k->lay.kaslr_offset = off;
+	k->lay.kaslr_source = "IDT";
+	return NULL;
+}
+
+/* A kernel-image variable, before the direct map is known. */
+static struct iow_error *image_read(struct iow_kernel *k, const char *sym, void *buf, size_t len)
+{
+	uint64_t addr;
+	struct iow_error *err = link_symbol(k, sym, &addr);
+
+	if (err)
+		return err;
+	addr += k->lay.kaslr_offset;
+	if (!k->image_known)
+		err = boot_read(k, addr, buf, len);
+	else
+		err = iow_kernel_read(k, addr, buf, len);
+	return err ? iow_error_wrap(err, "reading %s", sym) : NULL;
+}
+
+static struct iow_error *read_build_id(struct iow_kernel *k)
+{
+	uint64_t start, stop;
+	uint8_t notes[4096];
+	size_t len, pos = 0;
+	struct iow_error *err;
+
+	if ((err = iow_kernel_symbol(k, "__start_notes", &start)) ||
+	    (err = iow_kernel_symbol(k, "__stop_notes", &stop)))
+		return err;
+	len = stop - start;
+	if (stop < start || len > sizeof(notes))
+		return iow_error_create(IOW_ERR_DATA, "implausible notes section (%zu bytes)", len);
+	if ((err = iow_kernel_read(k, start, notes, len)))
+		return iow_error_wrap(err, "reading the kernel's notes");
+	/* Elf64_Nhdr: namesz, descsz, type; name and desc padded to 4. */
+	while (pos + 12 <= len) {
+		uint32_t namesz, descsz, type;
+		size_t name_off = pos + 12, desc_off;
+
+		memcpy(&namesz, notes + pos, 4);
+		memcpy(&descsz, notes + pos + 4, 4);
+		memcpy(&type, notes + pos + 8, 4);
+		desc_off = name_off + ((namesz + 3) & ~3U);
+		if (namesz > len || descsz > len || desc_off + descsz > len)
+			break;
+		if (type == 3 /* NT_GNU_BUILD_ID */ && namesz == 4 &&
+		    memcmp(notes + name_off, "GNU", 4) == 0 && descsz <= sizeof(k->lay.build_id)) {
+			memcpy(k->lay.build_id, notes + desc_off, descsz);
+			k->lay.build_id_len = descsz;
+			return NULL;
+		}
+		pos = desc_off + ((descsz + 3) & ~3U);
+	}
+	return iow_error_create(IOW_ERR_NOTFOUND, "the running kernel has no build ID note");
+}
+
+static void hex(const uint8_t *p, size_t n, char *out)
+{
+	static const char d[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n && i < 64; i++) {
+		out[2 * i] = d[p[i] >> 4];
+		out[2 * i + 1] = d[p[i] & 15];
+	}
+	out[2 * i] = 0;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct iow_ram_range *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* RAM, from the kernel's own e820 table (arch/x86/kernel/e820.c):
+ * E820_TYPE_RAM and E820_TYPE_RESERVED_KERN ranges, sorted and merged. */
+static struct iow_error *read_ram(struct iow_kernel *k)
+{
+	static const char *hint = "e820__range_add";
+	struct iow_member m_nr, m_entries, m_addr, m_size, m_type;
+	uint64_t table, entry_size;
+	uint32_t nr;
+	struct iow_error *err;
+	uint8_t *buf = NULL;
+	size_t i, n = 0;
+
+	if ((err = iow_debuginfo_member(k->dbg, "e820_table", "nr_entries", hint, &m_nr)) ||
+	    (err = iow_debuginfo_member(k->dbg, "e820_table", "entries", hint, &m_entries)) ||
+	    (err = iow_debuginfo_member(k->dbg, "e820_entry", "addr", hint, &m_addr)) ||
+	    (err = iow_debuginfo_member(k->dbg, "e820_entry", "size", hint, &m_size)) ||
+	    (err = iow_debuginfo_member(k->dbg, "e820_entry", "type", hint, &m_type)) ||
+	    (err = iow_debuginfo_struct_size(k->dbg, "e820_entry", hint, &entry_size)) ||
+	    (err = image_read(k, "e820_table", &table, 8)))
+		goto out;
+	if ((err = iow_kernel_read(k, table + m_nr.offset, &nr, 4)))
+		goto out;
+	if (nr == 0 || (m_entries.count && nr > m_entries.count) || entry_size < 20 || entry_size > 64) {
+		err = iow_error_at(IOW_ERR_DATA, table, "implausible e820 table at 0x%" PRIx64
+				   " (%u entries)", table, nr);
+		goto out;
+	}
+	buf = malloc(nr * entry_size);
+	k->lay.ram = calloc(nr, sizeof(*k->lay.ram));
+	if (!buf || !k->lay.ram) {
+		err = &iow_error_nomem;
+		goto out;
+	}
+	if ((err = iow_kernel_read(k, table + m_entries.offset, buf, nr * entry_size)))
+		goto out;
+	for (i = 0; i < nr; i++) {
+		uint64_t addr, size;
+		uint32_t type;
+		const uint8_t *e = buf + i * entry_size;
+
+		memcpy(&addr, e + m_addr.offset, 8);
+		memcpy(&size, e + m_size.offset, 8);
+		memcpy(&type, e + m_type.offset, 4);
+		if ((type == E820_TYPE_RAM || type == E820_TYPE_RESERVED_KERN) && size &&
+		    addr + size > addr)
+			k->lay.ram[n++] = (struct iow_ram_range){ addr, addr + size };
+	}
+	qsort(k->lay.ram, n, sizeof(*k->lay.ram), cmp_range);
+	k->lay.nr_ram = 0;
+	for (i = 0; i < n; i++) {
+		struct iow_ram_range *last = k->lay.nr_ram ? &k->lay.ram[k->lay.nr_ram - 1] : NULL;
+
+		if (last && k->lay.ram[i].start <= last->end) {
+			if (k->lay.ram[i].end > last->end)
+				last->end = k->lay.ram[i].end;
+		} else {
+			k->lay.ram[k->lay.nr_ram++] = k->lay.ram[i];
+		}
+	}
+	k->ram_known = k->lay.nr_ram > 0;
+	if (!k->ram_known)
+		err = iow_error_create(IOW_ERR_DATA, "the e820 table lists no RAM");
+out:
+	free(buf);
+	return err ? iow_error_wrap(err, "finding RAM") : NULL;
+}
+
+static struct iow_error *read_release(struct iow_kernel *k)
+{
+	uint64_t banner;
+	char buf[160];
+	struct iow_error *err;
+	const char *p;
+	size_t n;
+
+	/* init/version.c: linux_banner = "Linux version " UTS_RELEASE " (..." */
+	if ((err = iow_kernel_symbol(k, "linux_banner", &banner)) ||
+	    (err = iow_kernel_read_string(k, banner, buf, sizeof(buf))))
+		return err;
+	if (strncmp(buf, "Linux version ", 14) != 0)
+		return iow_error_at(IOW_ERR_DATA, banner, "linux_banner does not start with \"Linux version\"");
+	p = buf + 14;
+	n = strcspn(p, " ");
+	if (n >= sizeof(k->lay.release))
+		n = sizeof(k->lay.release) - 1;
+	memcpy(k->lay.release, p, n);
+	k->lay.release[n] = 0;
+	return NULL;
+}
+
+struct iow_error *iow_kernel_open(struct iow_target *t, struct iow_debuginfo *dbg,
+				  const struct iow_kernel_opts *opts, struct iow_kernel **out)
+{
+	struct iow_kernel *k = calloc(1, sizeof(*k));
+	struct iow_error *err;
+	const uint8_t *file_id;
+	size_t file_id_len;
+	uint64_t cr4, init_top_pgt;
+	uint32_t l5 = 0;
+
+	if (!k)
+		return &iow_error_nomem;
+	k->t = t;
+	k->dbg = dbg;
+	k->lay.levels = 4;
+	k->lay.physical_mask = DEFAULT_PHYSICAL_MASK;
+
+	if ((err = find_kaslr(k)))
+		goto fail;
+	if ((err = image_read(k, "phys_base", &k->lay.phys_base, 8)))
+		goto fail;
+	k->image_known = true;
+	/* The layout: arch/x86/mm/kaslr.c randomises these three. */
+	if ((err = image_read(k, "page_offset_base", &k->lay.page_offset_base, 8)) ||
+	    (err = image_read(k, "vmalloc_base", &k->lay.vmalloc_base, 8)) ||
+	    (err = image_read(k, "vmemmap_base", &k->lay.vmemmap_base, 8)))
+		goto fail;
+	/* CONFIG_DYNAMIC_PHYSICAL_MASK kernels keep the PFN mask in a variable. */
+	if (iow_debuginfo_has_symbol(dbg, "physical_mask") &&
+	    (err = image_read(k, "physical_mask", &k->lay.physical_mask, 8)))
+		goto fail;
+	/* 5-level paging: CR4.LA57 where the target has registers, else the
+	 * kernel's own flag (arch/x86/kernel/head64.c). */
+	err = iow_target_read_reg(t, "cr4", &cr4);
+	if (!err) {
+		k->lay.levels = (cr4 & CR4_LA57) ? 5 : 4;
+	} else {
+		iow_error_destroy(err);
+		if ((err = image_read(k, "__pgtable_l5_enabled", &l5, 4)))
+			goto fail;
+		k->lay.levels = l5 ? 5 : 4;
+	}
+	if ((err = link_symbol(k, "init_top_pgt", &init_top_pgt)))
+		goto fail;
+	k->lay.pgd_phys = init_top_pgt + k->lay.kaslr_offset - IOW_START_KERNEL_MAP + k->lay.phys_base;
+	k->direct_known = true;
+
+	if ((err = read_build_id(k)))
+		goto fail;
+	file_id = iow_debuginfo_build_id(dbg, &file_id_len);
+	k->lay.build_id_matches = file_id && file_id_len == k->lay.build_id_len &&
+				  memcmp(file_id, k->lay.build_id, file_id_len) == 0;
+	if (!k->lay.build_id_matches && !(opts && opts->ignore_build_id)) {
+		char a[129], b[129];
+
+		hex(k->lay.build_id, k->lay.build_id_len, a);
+		hex(file_id ? file_id : (const uint8_t *)"", file_id ? file_id_len : 0, b);
+		err = iow_error_create(IOW_ERR_MISMATCH,
+				       "%s does not match the running kernel: its build ID is %s, "
+				       "the kernel's is %s", iow_debuginfo_path(dbg),
+				       b[0] ? b : "(none)", a);
+		goto fail;
+	}
+	if ((err = read_ram(k)) || (err = read_release(k)))
+		goto fail;
+	*out = k;
+	return NULL;
+fail:
+	iow_kernel_destroy(k);
+	return err;
+}
+
+void iow_kernel_destroy(struct iow_kernel *k)
+{
+	if (!k)
+		return;
+	free(k->lay.ram);
+	free(k);
+}
+
+const struct iow_kernel_layout *iow_kernel_layout(const struct iow_kernel *k)
+{
+	return &k->lay;
+}
+
+struct iow_target *iow_kernel_target(const struct iow_kernel *k)
+{
+	return k->t;
+}
+
+struct iow_debuginfo *iow_kernel_debuginfo(const struct iow_kernel *k)
+{
+	return k->dbg;
+}

@@ -1,0 +1,78 @@
+/* list: see list.h.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include <libiberty/hashtab.h>
+
+#include "kernel/list.h"
+
+static hashval_t hash_addr(const void *p)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	return (hashval_t)(a ^ (a >> 29));
+}
+
+static int eq_addr(const void *a, const void *b)
+{
+	return a == b;
+}
+
+struct iow_error *iow_kernel_list_walk(struct iow_kernel *k, uint64_t head, const char *what,
+				       size_t max, iow_list_fn fn, void *ctx)
+{
+	/* struct list_head { next, prev } (include/linux/types.h) */
+	uint64_t node[2], prev = head, cur;
+	struct iow_error *err;
+	size_t n = 0;
+	htab_t seen;
+
+	if ((err = iow_kernel_read(k, head, node, sizeof(node))))
+		return iow_error_wrap(err, "reading the head of %s", what);
+	/* Kernel addresses are pointers here only as keys: the table never
+	 * dereferences them. */
+	seen = htab_create_alloc(256, hash_addr, eq_addr, NULL, calloc, free);
+	if (!seen)
+		return &iow_error_nomem;
+	cur = node[0];
+	while (cur != head) {
+		void **slot;
+
+		if (n++ >= max) {
+			err = iow_error_at(IOW_ERR_DATA, cur, "%s has more than %zu entries: stopped at 0x%"
+					   PRIx64, what, max, cur);
+			break;
+		}
+		slot = htab_find_slot(seen, (void *)(uintptr_t)cur, INSERT);
+		if (!slot) {
+			err = &iow_error_nomem;
+			break;
+		}
+		if (*slot) {
+			err = iow_error_at(IOW_ERR_DATA, cur, "%s has a cycle: entry 0x%" PRIx64
+					   " comes again", what, cur);
+			break;
+		}
+		*slot = (void *)(uintptr_t)cur;
+		if ((err = iow_kernel_read(k, cur, node, sizeof(node)))) {
+			err = iow_error_wrap(err, "%s entry after 0x%" PRIx64, what, prev);
+			break;
+		}
+		if (node[1] != prev) {
+			err = iow_error_at(IOW_ERR_DATA, cur, "%s entry 0x%" PRIx64 " does not point back to 0x%"
+					   PRIx64 " (its prev is 0x%" PRIx64 ")", what, cur, prev, node[1]);
+			break;
+		}
+		if ((err = fn(ctx, cur)))
+			break;
+		prev = cur;
+		cur = node[0];
+	}
+	htab_delete(seen);
+	return err;
+}
