@@ -8,6 +8,10 @@
 #include "commands/commands.h"
 
 static const struct iow_command table[] = {
+	{ "tree", "[ADDR]", "the annotated resource tree (--ioports, --depth N, --json)",
+	  true, iow_cmd_tree },
+	{ "proc", "FILE", "iomem or ioports, exactly as the guest's /proc shows them",
+	  true, iow_cmd_proc },
 	{ "info", "", "the running kernel: release, build ID, KASLR offset, memory layout",
 	  true, iow_cmd_info },
 	{ "pte", "ADDR", "the kernel page-table walk for ADDR, each level decoded",

@@ -43,6 +43,8 @@ const struct iow_command *iow_command_find(const char *name);
 const struct iow_command *iow_commands(void);
 
 /* The subcommands. */
+struct iow_error *iow_cmd_tree(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
+struct iow_error *iow_cmd_proc(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
 struct iow_error *iow_cmd_pte(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
 struct iow_error *iow_cmd_info(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
 

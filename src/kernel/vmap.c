@@ -1,0 +1,313 @@
+/* vmap: see vmap.h.  The line format and what each field means follow
+ * mm/vmalloc.c: s_show() (6.1) and vmalloc_info_show() (6.12).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/list.h"
+#include "kernel/vmap.h"
+
+#define HINT "vfree" /* mm/vmalloc.c, in every version */
+
+struct layout {
+	uint64_t va_size, va_start, va_end, va_list, va_vm, va_flags;
+	bool has_va_flags;
+	uint64_t vm_size, vm_addr, vm_sz, vm_flags, vm_pages, vm_nr_pages, vm_page_order,
+		vm_phys, vm_caller;
+	bool has_page_order;
+	/* 6.9+ */
+	uint64_t node_size, node_busy_head, node_lazy_head;
+	/* NUMA: pfn -> node */
+	uint64_t page_size, pgdat_start_pfn, pgdat_spanned;
+};
+
+struct walk {
+	struct iow_kernel *k;
+	struct iow_modules *mods;
+	struct layout l;
+	struct iow_vmap_list *list;
+	size_t cap;
+	enum iow_vmap_kind kind;
+	unsigned node;
+	uint64_t *node_start, *node_end; /* per NUMA node pfn spans */
+	uint8_t raw[256];
+};
+
+static struct iow_error *off(struct iow_kernel *k, const char *type, const char *path, uint64_t *o)
+{
+	struct iow_member m;
+	struct iow_error *err = iow_debuginfo_member(iow_kernel_debuginfo(k), type, path, HINT, &m);
+
+	if (!err)
+		*o = m.offset;
+	return err;
+}
+
+static struct iow_error *get_layout(struct iow_kernel *k, struct layout *l, bool per_node)
+{
+	struct iow_debuginfo *dbg = iow_kernel_debuginfo(k);
+	struct iow_error *err;
+
+	if ((err = iow_debuginfo_struct_size(dbg, "vmap_area", HINT, &l->va_size)) ||
+	    (err = off(k, "vmap_area", "va_start", &l->va_start)) ||
+	    (err = off(k, "vmap_area", "va_end", &l->va_end)) ||
+	    (err = off(k, "vmap_area", "list", &l->va_list)) ||
+	    (err = off(k, "vmap_area", "vm", &l->va_vm)) ||
+	    (err = iow_debuginfo_struct_size(dbg, "vm_struct", HINT, &l->vm_size)) ||
+	    (err = off(k, "vm_struct", "addr", &l->vm_addr)) ||
+	    (err = off(k, "vm_struct", "size", &l->vm_sz)) ||
+	    (err = off(k, "vm_struct", "flags", &l->vm_flags)) ||
+	    (err = off(k, "vm_struct", "pages", &l->vm_pages)) ||
+	    (err = off(k, "vm_struct", "nr_pages", &l->vm_nr_pages)) ||
+	    (err = off(k, "vm_struct", "phys_addr", &l->vm_phys)) ||
+	    (err = off(k, "vm_struct", "caller", &l->vm_caller)))
+		return err;
+	/* 6.9: "mark type of vm_map_ram area" (vmap_area.flags, VMAP_RAM) */
+	l->has_va_flags = iow_debuginfo_has_member(dbg, "vmap_area", "flags", HINT);
+	if (l->has_va_flags && (err = off(k, "vmap_area", "flags", &l->va_flags)))
+		return err;
+	/* CONFIG_HAVE_ARCH_HUGE_VMALLOC: vm_struct.page_order */
+	l->has_page_order = iow_debuginfo_has_member(dbg, "vm_struct", "page_order", HINT);
+	if (l->has_page_order && (err = off(k, "vm_struct", "page_order", &l->vm_page_order)))
+		return err;
+	if (per_node &&
+	    ((err = iow_debuginfo_struct_size(dbg, "vmap_node", HINT, &l->node_size)) ||
+	     (err = off(k, "vmap_node", "busy.head", &l->node_busy_head)) ||
+	     (err = off(k, "vmap_node", "lazy.head", &l->node_lazy_head))))
+		return err;
+	if (l->va_size > sizeof(((struct walk *)0)->raw) || l->vm_size > sizeof(((struct walk *)0)->raw))
+		return iow_error_create(IOW_ERR_DATA, "struct vmap_area/vm_struct are implausibly large");
+	return NULL;
+}
+
+static uint64_t u64(const uint8_t *raw, uint64_t o) { uint64_t v; memcpy(&v, raw + o, 8); return v; }
+static uint32_t u32(const uint8_t *raw, uint64_t o) { uint32_t v; memcpy(&v, raw + o, 4); return v; }
+
+/* show_numa_info(): count the area's pages per node, stepping by the
+ * area's page order; pfn -> node through each node's pfn span. */
+static struct iow_error *numa_counts(struct walk *w, struct iow_vmap_area *a)
+{
+	unsigned nn = w->list->nr_numa, step = 1u << a->page_order, nr, i;
+	const struct iow_kernel_layout *kl = iow_kernel_layout(w->k);
+	struct iow_error *err;
+
+	a->node_pages = calloc(nn, sizeof(*a->node_pages));
+	if (!a->node_pages)
+		return &iow_error_nomem;
+	if (nn == 1) { /* every page is on node 0: no need to read them */
+		for (nr = 0; nr < a->nr_pages; nr += step)
+			a->node_pages[0] += step;
+		return NULL;
+	}
+	for (nr = 0; nr < a->nr_pages; nr += step) {
+		uint64_t page, pfn;
+
+		if ((err = iow_kernel_read_u64(w->k, a->pages + nr * 8ULL, &page)))
+			return iow_error_wrap(err, "reading the pages of area 0x%" PRIx64, a->addr);
+		pfn = (page - kl->vmemmap_base) / w->l.page_size;
+		for (i = 0; i < nn; i++)
+			if (pfn >= w->node_start[i] && pfn < w->node_end[i]) {
+				a->node_pages[i] += step;
+				break;
+			}
+	}
+	return NULL;
+}
+
+static struct iow_error *add_area(void *ctx, uint64_t node)
+{
+	struct walk *w = ctx;
+	struct iow_vmap_list *list = w->list;
+	struct iow_vmap_area *a;
+	struct iow_error *err;
+	uint64_t va = node - w->l.va_list;
+
+	if (list->n >= IOW_VMAP_MAX)
+		return iow_error_at(IOW_ERR_DATA, va, "more than %d vmap areas", IOW_VMAP_MAX);
+	if (list->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 256;
+		struct iow_vmap_area *n = realloc(list->areas, cap * sizeof(*n));
+
+		if (!n)
+			return &iow_error_nomem;
+		list->areas = n;
+		w->cap = cap;
+	}
+	a = &list->areas[list->n];
+	memset(a, 0, sizeof(*a));
+	if ((err = iow_kernel_read(w->k, va, w->raw, w->l.va_size)))
+		return iow_error_wrap(err, "reading vmap_area 0x%" PRIx64, va);
+	list->n++;
+	a->kind = w->kind;
+	a->node = w->node;
+	a->va = va;
+	a->va_start = u64(w->raw, w->l.va_start);
+	a->va_end = u64(w->raw, w->l.va_end);
+	if (w->l.has_va_flags)
+		a->va_flags = u64(w->raw, w->l.va_flags);
+	if (a->va_end < a->va_start)
+		return iow_error_at(IOW_ERR_DATA, va, "vmap_area 0x%" PRIx64 " ends before it starts", va);
+	/* The vm pointer shares a union with subtree_max_size, which only
+	 * free areas use: busy areas hold a vm_struct or NULL; lazily freed
+	 * ones are printed from va_start/va_end alone. */
+	if (w->kind == IOW_VMAP_LAZY)
+		return NULL;
+	a->vm = u64(w->raw, w->l.va_vm);
+	if (!a->vm)
+		return NULL;
+	a->has_vm = true;
+	if ((err = iow_kernel_read(w->k, a->vm, w->raw, w->l.vm_size)))
+		return iow_error_wrap(err, "reading the vm_struct of vmap_area 0x%" PRIx64, va);
+	a->addr = u64(w->raw, w->l.vm_addr);
+	a->size = u64(w->raw, w->l.vm_sz);
+	a->flags = u64(w->raw, w->l.vm_flags);
+	a->pages = u64(w->raw, w->l.vm_pages);
+	a->nr_pages = u32(w->raw, w->l.vm_nr_pages);
+	a->page_order = w->l.has_page_order ? u32(w->raw, w->l.vm_page_order) : 0;
+	a->phys_addr = u64(w->raw, w->l.vm_phys);
+	a->caller = u64(w->raw, w->l.vm_caller);
+	if (a->page_order > 30)
+		return iow_error_at(IOW_ERR_DATA, a->vm, "vm_struct 0x%" PRIx64 " has page order %u",
+				    a->vm, a->page_order);
+	if (a->caller) {
+		char sym[512];
+
+		if ((err = iow_kernel_symbolize(w->k, w->mods, a->caller, sym, sizeof(sym))))
+			return err;
+		if (!(a->caller_sym = strdup(sym)))
+			return &iow_error_nomem;
+	}
+	if (!(a->flags & IOW_VM_UNINITIALIZED) && a->nr_pages)
+		return numa_counts(w, a);
+	return NULL;
+}
+
+static struct iow_error *walk_list(struct walk *w, uint64_t head, const char *what,
+				   enum iow_vmap_kind kind, unsigned node)
+{
+	w->kind = kind;
+	w->node = node;
+	return iow_kernel_list_walk(w->k, head, what, IOW_VMAP_MAX, add_area, w);
+}
+
+static struct iow_error *var(struct iow_kernel *k, const char *name, uint64_t *addr)
+{
+	struct iow_error *err = iow_debuginfo_variable(iow_kernel_debuginfo(k), name, HINT, addr);
+
+	if (!err)
+		*addr += iow_kernel_layout(k)->kaslr_offset;
+	return err;
+}
+
+/* NUMA: nr_node_ids and, when there is more than one node, each node's pfn
+ * span (node_data[i]->node_start_pfn, node_spanned_pages). */
+static struct iow_error *numa_setup(struct walk *w)
+{
+	struct iow_debuginfo *dbg = iow_kernel_debuginfo(w->k);
+	uint64_t addr, node_data, pgdat;
+	uint32_t nr;
+	unsigned i;
+	struct iow_error *err;
+
+	w->list->nr_numa = 1;
+	if (!iow_debuginfo_has_symbol(dbg, "nr_node_ids"))
+		return NULL;
+	if ((err = iow_kernel_symbol(w->k, "nr_node_ids", &addr)) ||
+	    (err = iow_kernel_read(w->k, addr, &nr, 4)))
+		return err;
+	if (nr == 0 || nr > 1024)
+		return iow_error_at(IOW_ERR_DATA, addr, "nr_node_ids is %u", nr);
+	w->list->nr_numa = nr;
+	if (nr == 1)
+		return NULL;
+	w->node_start = calloc(nr, sizeof(uint64_t));
+	w->node_end = calloc(nr, sizeof(uint64_t));
+	if (!w->node_start || !w->node_end)
+		return &iow_error_nomem;
+	if ((err = iow_debuginfo_struct_size(dbg, "page", HINT, &w->l.page_size)) ||
+	    (err = off(w->k, "pglist_data", "node_start_pfn", &w->l.pgdat_start_pfn)) ||
+	    (err = off(w->k, "pglist_data", "node_spanned_pages", &w->l.pgdat_spanned)) ||
+	    (err = iow_kernel_symbol(w->k, "node_data", &node_data)))
+		return err;
+	for (i = 0; i < nr; i++) {
+		uint64_t start, spanned;
+
+		if ((err = iow_kernel_read_u64(w->k, node_data + i * 8ULL, &pgdat)))
+			return err;
+		if (!pgdat)
+			continue;
+		if ((err = iow_kernel_read_u64(w->k, pgdat + w->l.pgdat_start_pfn, &start)) ||
+		    (err = iow_kernel_read_u64(w->k, pgdat + w->l.pgdat_spanned, &spanned)))
+			return err;
+		w->node_start[i] = start;
+		w->node_end[i] = start + spanned;
+	}
+	return NULL;
+}
+
+struct iow_error *iow_vmap_list_read(struct iow_kernel *k, struct iow_modules *mods,
+				     struct iow_vmap_list *list)
+{
+	const struct iow_kernel_layout *kl = iow_kernel_layout(k);
+	struct iow_debuginfo *dbg = iow_kernel_debuginfo(k);
+	struct walk w = { .k = k, .mods = mods, .list = list };
+	struct iow_error *err;
+	uint64_t head, nodes;
+	uint32_t nr;
+	unsigned i;
+
+	memset(list, 0, sizeof(*list));
+	list->per_node = iow_debuginfo_has_symbol(dbg, "vmap_nodes");
+	/* is_vmalloc_addr(): VMALLOC_START .. VMALLOC_END, whose size is
+	 * VMALLOC_SIZE_TB_L4 (32) or _L5 (12800) TiB
+	 * (arch/x86/include/asm/pgtable_64_types.h). */
+	list->vmalloc_start = kl->vmalloc_base;
+	list->vmalloc_end = kl->vmalloc_base + ((kl->levels == 5 ? 12800ULL : 32ULL) << 40) - 1;
+	if ((err = get_layout(k, &w.l, list->per_node)) || (err = numa_setup(&w)))
+		goto out;
+	if (!list->per_node) {
+		list->nr_vmap_nodes = 1;
+		if ((err = var(k, "vmap_area_list", &head)) ||
+		    (err = walk_list(&w, head, "vmap_area_list", IOW_VMAP_BUSY, 0)) ||
+		    (err = var(k, "purge_vmap_area_list", &head)) ||
+		    (err = walk_list(&w, head, "purge_vmap_area_list", IOW_VMAP_LAZY, 0)))
+			goto out;
+		goto out;
+	}
+	if ((err = var(k, "vmap_nodes", &head)) || (err = iow_kernel_read_u64(k, head, &nodes)) ||
+	    (err = var(k, "nr_vmap_nodes", &head)) || (err = iow_kernel_read(k, head, &nr, 4)))
+		goto out;
+	/* vmap_init_nodes() clamps the count to 128 (mm/vmalloc.c). */
+	if (nr == 0 || nr > 128) {
+		err = iow_error_at(IOW_ERR_DATA, head, "nr_vmap_nodes is %u", nr);
+		goto out;
+	}
+	list->nr_vmap_nodes = nr;
+	for (i = 0; i < nr; i++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "vmap_nodes[%u].busy", i);
+		if ((err = walk_list(&w, nodes + i * w.l.node_size + w.l.node_busy_head, what,
+				     IOW_VMAP_BUSY, i)))
+			goto out;
+	}
+	for (i = 0; i < nr; i++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "vmap_nodes[%u].lazy", i);
+		if ((err = walk_list(&w, nodes + i * w.l.node_size + w.l.node_lazy_head, what,
+				     IOW_VMAP_LAZY, i)))
+			goto out;
+	}
+out:
+	free(w.node_start);
+	free(w.node_end);
+	if (err && !list->error)
+		list->error = strdup(err->message);
+	return err;
+}
