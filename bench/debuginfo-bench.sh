@@ -5,9 +5,9 @@
 # cold (page cache dropped: needs root) and warm.  Prints one table.  Not a
 # test: it checks nothing but that the lookups succeed.
 #
-# Usage: bench/debuginfo-bench [VMLINUX...]
+# Usage: bench/debuginfo-bench.sh [VMLINUX...]
 #   default: the kernels cached by qemu-harness/fetch-kernel in
-#   ${XDG_CACHE_HOME:-~/.cache}/iomem-walk/kernels/*/vmlinux
+#   ${IOW_CACHE:-${XDG_CACHE_HOME:-~/.cache}/iomem-walk}/kernels/*/vmlinux
 # Environment: CC (gcc), BENCH_BIN (a prebuilt bench/debuginfo-bench.c).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -22,7 +22,7 @@ if [ $# -gt 0 ]; then
 	kernels=("$@")
 else
 	kernels=()
-	for f in "${XDG_CACHE_HOME:-$HOME/.cache}"/iomem-walk/kernels/*/vmlinux; do
+	for f in "${IOW_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iomem-walk}"/kernels/*/vmlinux; do
 		[ -f "$f" ] && kernels+=("$f")
 	done
 fi
