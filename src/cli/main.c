@@ -8,7 +8,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 #include <unistd.h>
 
 #include "commands/commands.h"
+#include "relay/relay.h"
 
 enum { EXIT_FINDINGS = 1, EXIT_ERROR = 2 };
 
@@ -32,7 +36,8 @@ static void usage(FILE *f)
 	      "Options:\n"
 	      "  -t, --target ADDR   read a guest through its gdbstub: HOST:PORT or a unix socket\n"
 	      "  -c, --core FILE     read an ELF dump (QEMU dump-guest-memory, kdump vmcore)\n"
-	      "  -k, --vmlinux FILE  the debug vmlinux of the running kernel (default: $IOW_VMLINUX)\n"
+	      "  -k, --vmlinux FILE  the debug vmlinux of the running kernel (default: the one\n"
+	      "                      whose build ID matches: $IOW_VMLINUX, /usr/lib/debug/boot/...)\n"
 	      "      --timeout MS    how long to wait for each reply of the stub (default 5000)\n"
 	      "      --stats         report round trips, bytes and time on stderr\n"
 	      "      --json          machine-readable output\n"
@@ -42,7 +47,75 @@ static void usage(FILE *f)
 	      "Subcommands:\n", f);
 	for (c = iow_commands(); c->name; c++)
 		fprintf(f, "  %-8s %-8s %s\n", c->name, c->args, c->help);
-	fputs("\nExit status: 0 success, 1 findings, 2 usage or connection error.\n", f);
+	fputs("\nIn GDB: target remote | iomem-walk relay HOST:PORT, then monitor iomem-walk ...\n"
+	      "(or source iomem-walk.gdb and use load-plugin).\n"
+	      "\nExit status: 0 success, 1 findings, 2 usage or connection error.\n", f);
+}
+
+static int fail(struct iow_error *err)
+{
+	fprintf(stderr, "iomem-walk: %s\n", err->message[0] ? err->message : iow_error_code_name(err->code));
+	iow_error_destroy(err);
+	return EXIT_ERROR;
+}
+
+static int stop_pipe[2] = { -1, -1 };
+
+static void on_stop(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	if (write(stop_pipe[1], "x", 1) < 0) {
+		/* nothing to do: the relay stops when the pipe has a byte */
+	}
+	errno = saved;
+}
+
+/* iomem-walk relay HOST:PORT           GDB on stdin/stdout: target remote | iomem-walk relay ...
+ * iomem-walk relay --fd N --stub-fd M [--ack yes|no]
+ *                                      the plugin's relay, on descriptors it passed us;
+ *                                      SIGTERM: finish at a packet boundary and exit */
+static int run_relay(int argc, char **argv, const char *vmlinux, int timeout_ms)
+{
+	struct iow_relay_opts o = { .gdb_in = -1, .gdb_out = -1, .stub_fd = -1, .ack_mode = true,
+				    .vmlinux = vmlinux, .timeout_ms = timeout_ms, .stop_fd = -1 };
+	struct iow_error *err;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--fd") == 0 && i + 1 < argc) {
+			o.gdb_in = o.gdb_out = atoi(argv[++i]);
+		} else if (strcmp(argv[i], "--stub-fd") == 0 && i + 1 < argc) {
+			o.stub_fd = atoi(argv[++i]);
+		} else if (strcmp(argv[i], "--ack") == 0 && i + 1 < argc) {
+			o.ack_mode = strcmp(argv[++i], "no") != 0;
+		} else if (argv[i][0] != '-' && o.stub_fd < 0) {
+			err = iow_gdbstub_dial(argv[i], timeout_ms, &o.stub_fd);
+			if (err)
+				return fail(err);
+			o.gdb_in = STDIN_FILENO;
+			o.gdb_out = STDOUT_FILENO;
+		} else {
+			fprintf(stderr, "usage: iomem-walk relay HOST:PORT | --fd N --stub-fd M [--ack yes|no]\n");
+			return EXIT_ERROR;
+		}
+	}
+	if (o.gdb_in < 0 || o.stub_fd < 0) {
+		fprintf(stderr, "usage: iomem-walk relay HOST:PORT | --fd N --stub-fd M [--ack yes|no]\n");
+		return EXIT_ERROR;
+	}
+	/* The relay's output is the protocol: nothing else may go to GDB. */
+	signal(SIGPIPE, SIG_IGN);
+	o.gdb_pid = o.gdb_in == STDIN_FILENO ? iow_find_gdb_pid() : getppid();
+	if (pipe2(stop_pipe, O_CLOEXEC) == 0) {
+		struct sigaction sa = { .sa_handler = on_stop };
+
+		sigaction(SIGTERM, &sa, NULL);
+		o.stop_fd = stop_pipe[0];
+	}
+	err = iow_relay_run(&o);
+	return err ? fail(err) : 0;
 }
 
 static double now(void)
@@ -64,12 +137,6 @@ static void print_stats(const struct iow_target *t, double seconds)
 		seconds * 1e3);
 }
 
-static int fail(struct iow_error *err)
-{
-	fprintf(stderr, "iomem-walk: %s\n", err->message[0] ? err->message : iow_error_code_name(err->code));
-	iow_error_destroy(err);
-	return EXIT_ERROR;
-}
 
 int main(int argc, char **argv)
 {
@@ -84,7 +151,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *target = NULL, *core = NULL, *vmlinux = getenv("IOW_VMLINUX");
+	const char *target = NULL, *core = NULL, *vmlinux = NULL;
 	struct iow_gdbstub_opts gopts = { .timeout_ms = 5000, .allow_phys = true };
 	struct iow_session s = { 0 };
 	const struct iow_command *cmd;
@@ -111,6 +178,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_ERROR;
 	}
+	if (strcmp(argv[optind], "relay") == 0)
+		return run_relay(argc - optind, argv + optind, vmlinux, gopts.timeout_ms);
 	cmd = iow_command_find(argv[optind]);
 	if (!cmd) {
 		fprintf(stderr, "iomem-walk: unknown subcommand '%s' (see --help)\n", argv[optind]);
@@ -122,10 +191,6 @@ int main(int argc, char **argv)
 	}
 	if (gopts.timeout_ms <= 0) {
 		fprintf(stderr, "iomem-walk: --timeout needs a positive number of milliseconds\n");
-		return EXIT_ERROR;
-	}
-	if (cmd->needs_kernel && !vmlinux) {
-		fprintf(stderr, "iomem-walk: no vmlinux: give --vmlinux FILE (or set IOW_VMLINUX)\n");
 		return EXIT_ERROR;
 	}
 	if (vmlinux && (err = iow_debuginfo_open(vmlinux, &s.dbg)))

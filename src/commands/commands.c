@@ -34,13 +34,6 @@ const struct iow_command *iow_command_find(const char *name)
 	return NULL;
 }
 
-struct iow_error *iow_session_open_kernel(struct iow_session *s, const struct iow_kernel_opts *opts)
-{
-	if (s->kernel)
-		return NULL;
-	return iow_kernel_open(s->target, s->dbg, opts, &s->kernel);
-}
-
 void iow_session_fini(struct iow_session *s)
 {
 	iow_kernel_destroy(s->kernel);

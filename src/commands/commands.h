@@ -10,6 +10,7 @@
 #define IOW_COMMANDS_COMMANDS_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "debuginfo/debuginfo.h"
 #include "kernel/kernel.h"
@@ -19,14 +20,19 @@
 
 struct iow_session {
 	struct iow_target *target;
-	struct iow_debuginfo *dbg;
+	struct iow_debuginfo *dbg; /* the vmlinux, if given; else found when the kernel is opened */
 	struct iow_kernel *kernel; /* NULL until opened */
+	pid_t gdb_pid;             /* a GDB whose open files may hold the vmlinux, or 0 */
 	bool json;
 	bool color; /* the output is a terminal that takes ANSI colours */
 };
 
-/* Open the kernel in a session whose target and vmlinux are set. */
+/* Open the kernel of a session whose target is set: with its vmlinux if
+ * given, else with the one that matches the running kernel's build ID (see
+ * session.c for where it looks). */
 struct iow_error *iow_session_open_kernel(struct iow_session *s, const struct iow_kernel_opts *opts);
+/* The GDB process above us (parent, or the shell GDB ran us through), or 0. */
+pid_t iow_find_gdb_pid(void);
 void iow_session_fini(struct iow_session *s);
 
 struct iow_command {

@@ -506,3 +506,18 @@ struct iow_error *iow_gdbstub_wire_open(struct iow_gdbstub *g, const char *addr)
 		return connect_unix(g, addr, deadline);
 	return connect_tcp(g, addr, deadline);
 }
+
+struct iow_error *iow_gdbstub_dial(const char *addr, int timeout_ms, int *fd)
+{
+	struct iow_gdbstub g;
+	struct iow_error *err;
+
+	/* Only the connect path of the wire: no handshake, nothing sent. */
+	memset(&g, 0, sizeof(g));
+	g.fd = -1;
+	g.timeout_ms = timeout_ms > 0 ? timeout_ms : 5000;
+	g.where = (char *)addr;
+	err = iow_gdbstub_wire_open(&g, addr);
+	*fd = err ? -1 : g.fd;
+	return err;
+}

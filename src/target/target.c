@@ -234,6 +234,8 @@ static struct iow_error *backend_read(struct iow_target *t, struct call *call, u
 	call->batch = true;
 	call->missed = true;
 	while (len && !err) {
+		if (t->interrupted && t->interrupted(t->interrupt_ctx))
+			return iow_error_at(IOW_ERR_INTERRUPTED, addr, "interrupted");
 		n = len < t->max_read ? len : t->max_read;
 		err = t->ops->read(t, call->space, addr, buf, n);
 		if (!err) {

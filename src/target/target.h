@@ -81,6 +81,10 @@ struct iow_target {
 	size_t max_read;               /* largest read() the back end takes */
 	struct iow_target_stats stats; /* back ends count round trips and wire bytes */
 	struct iow_target_cache *cache;
+	/* Asked before every back-end read: true stops the read with
+	 * IOW_ERR_INTERRUPTED (a Ctrl-C in GDB, SIGINT in the CLI).  NULL: never. */
+	bool (*interrupted)(void *ctx);
+	void *interrupt_ctx;
 };
 
 /* Set up the generic part; called by a back end's constructor.  Zeroes the
@@ -156,6 +160,11 @@ struct iow_gdbstub_info {
 };
 /* False (and *INFO untouched) if T is no gdbstub target. */
 bool iow_gdbstub_info(const struct iow_target *t, struct iow_gdbstub_info *info);
+
+/* Only connect to ADDR (as iow_gdbstub_connect takes it) and return the
+ * socket: no packet is sent.  For the relay, which leaves the talking to
+ * GDB. */
+struct iow_error *iow_gdbstub_dial(const char *addr, int timeout_ms, int *fd);
 
 /* Open an ELF core: QEMU's dump-guest-memory output or a kdump ELF vmcore.
  * Physical reads come from PT_LOAD p_paddr; virtual reads from p_vaddr where

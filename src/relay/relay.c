@@ -1,0 +1,676 @@
+/* relay: see relay.h.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands/commands.h"
+#include "relay/relay.h"
+#include "rsp/rsp.h"
+
+#define CHUNK 65536
+#define O_TEXT_MAX 1024      /* text bytes per O packet */
+#define GDB_ACK_TIMEOUT_MS 30000
+#define MAX_ARGS 64
+
+struct relay {
+	const struct iow_relay_opts *o;
+	struct iow_rsp_decoder gdec, sdec;
+	struct iow_buf pending;  /* raw bytes of GDB's packet in progress */
+	struct iow_buf backlog;  /* bytes GDB sent while a command ran */
+	struct iow_buf out;      /* command output not yet sent */
+	bool ack;
+	bool noack_pending;      /* GDB asked for no-ack mode, the stub has not answered */
+	bool dirty;              /* the guest ran or was written since the last command */
+	bool interrupted;
+	bool gdb_gone;
+	bool told_gdb_view;
+	size_t packet_size;      /* the stub's, when seen in its qSupported reply */
+	struct iow_session s;
+	bool s_ack;              /* the ack mode the session's target was made with */
+	char *vmlinux;
+};
+
+/* --- I/O -------------------------------------------------------------------- */
+
+static struct iow_error *write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		struct stat st;
+		ssize_t n;
+
+		/* MSG_NOSIGNAL on sockets: a vanished peer is an error, not a
+		 * SIGPIPE that would kill GDB (in-process) or us. */
+		if (fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode))
+			n = send(fd, p, len, MSG_NOSIGNAL);
+		else
+			n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+			poll(&pfd, 1, 1000);
+			continue;
+		}
+		if (n <= 0)
+			return iow_error_errno(errno ? errno : EPIPE, "writing to descriptor %d", fd);
+		p += n;
+		len -= (size_t)n;
+	}
+	return NULL;
+}
+
+static struct iow_error *to_gdb_raw(struct relay *r, const void *p, size_t n)
+{
+	struct iow_error *err = write_all(r->o->gdb_out, p, n);
+
+	if (err)
+		r->gdb_gone = true;
+	return err;
+}
+
+static struct iow_error *to_stub_raw(struct relay *r, const void *p, size_t n)
+{
+	return write_all(r->o->stub_fd, p, n);
+}
+
+/* Wait for GDB's ack of the packet we just sent, in ack mode.  Other bytes
+ * GDB sends meanwhile are kept for later; a 0x03 interrupts the command. */
+static struct iow_error *wait_gdb_ack(struct relay *r, bool *resend)
+{
+	*resend = false;
+	for (;;) {
+		struct pollfd pfd = { .fd = r->o->gdb_in, .events = POLLIN };
+		uint8_t c;
+		ssize_t n;
+		int rc = poll(&pfd, 1, GDB_ACK_TIMEOUT_MS);
+
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0)
+			return iow_error_create(IOW_ERR_TIMEOUT, "GDB did not acknowledge a reply");
+		n = read(r->o->gdb_in, &c, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r->gdb_gone = true;
+			return iow_error_create(IOW_ERR_IO, "GDB closed the connection");
+		}
+		if (c == '+')
+			return NULL;
+		if (c == '-') {
+			*resend = true;
+			return NULL;
+		}
+		if (c == IOW_RSP_INTERRUPT)
+			r->interrupted = true;
+		else
+			iow_buf_putc(&r->backlog, c);
+	}
+}
+
+static struct iow_error *to_gdb_packet(struct relay *r, const void *payload, size_t len)
+{
+	struct iow_buf pkt;
+	struct iow_error *err;
+	int tries;
+
+	iow_buf_init(&pkt);
+	err = iow_rsp_encode(&pkt, payload, len, IOW_RSP_BINARY);
+	for (tries = 0; !err && tries < 5; tries++) {
+		bool resend;
+
+		if ((err = to_gdb_raw(r, pkt.data, pkt.len)))
+			break;
+		if (!r->ack)
+			break;
+		if ((err = wait_gdb_ack(r, &resend)) || !resend)
+			break;
+	}
+	iow_buf_fini(&pkt);
+	return err;
+}
+
+/* --- command output as O packets ------------------------------------------- */
+
+static struct iow_error *flush_out(struct relay *r)
+{
+	struct iow_error *err = NULL;
+	size_t off = 0;
+
+	while (!err && off < r->out.len) {
+		size_t n = r->out.len - off > O_TEXT_MAX ? O_TEXT_MAX : r->out.len - off;
+		struct iow_buf pl;
+
+		iow_buf_init(&pl);
+		err = iow_buf_putc(&pl, 'O');
+		if (!err)
+			err = iow_rsp_hex_encode(&pl, r->out.data + off, n);
+		if (!err)
+			err = to_gdb_packet(r, pl.data, pl.len);
+		iow_buf_fini(&pl);
+		off += n;
+	}
+	iow_buf_reset(&r->out);
+	return err;
+}
+
+static bool sink_write(void *ctx, const char *s, size_t n)
+{
+	struct relay *r = ctx;
+	struct iow_error *err;
+
+	if (r->gdb_gone || r->interrupted)
+		return false;
+	if (iow_buf_append(&r->out, s, n))
+		return false;
+	if (r->out.len < O_TEXT_MAX)
+		return true;
+	err = flush_out(r);
+	if (err) {
+		iow_error_destroy(err);
+		return false;
+	}
+	return !r->interrupted;
+}
+
+/* The target asks before each stub read: has GDB sent a Ctrl-C? */
+static bool check_interrupt(void *ctx)
+{
+	struct relay *r = ctx;
+	struct pollfd pfd = { .fd = r->o->gdb_in, .events = POLLIN };
+	uint8_t buf[256];
+	ssize_t n, i;
+
+	while (!r->interrupted && poll(&pfd, 1, 0) > 0) {
+		n = read(r->o->gdb_in, buf, sizeof(buf));
+		if (n <= 0) {
+			r->gdb_gone = true;
+			return true;
+		}
+		for (i = 0; i < n; i++) {
+			if (buf[i] == IOW_RSP_INTERRUPT)
+				r->interrupted = true;
+			else
+				iow_buf_putc(&r->backlog, buf[i]);
+		}
+	}
+	return r->interrupted || r->gdb_gone;
+}
+
+/* --- the command ----------------------------------------------------------- */
+
+/* Split LINE into words: blanks separate, quotes group, backslash escapes. */
+static int split(char *line, char **argv, int max)
+{
+	int argc = 0;
+	char *p = line;
+
+	while (*p) {
+		char q = 0;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || argc == max)
+			break;
+		argv[argc++] = p;
+		for (char *o = p; ; p++) {
+			if (!*p) {
+				*o = 0;
+				break;
+			}
+			if (q ? *p == q : (*p == '"' || *p == '\'')) {
+				q = q ? 0 : *p;
+				continue;
+			}
+			if (!q && (*p == ' ' || *p == '\t')) {
+				*o = 0;
+				p++;
+				break;
+			}
+			if (*p == '\\' && p[1])
+				p++;
+			*o++ = *p;
+		}
+	}
+	return argc;
+}
+
+static void say(struct relay *r, struct iow_sink *out, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void say(struct relay *r, struct iow_sink *out, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+
+	(void)r;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	iow_sink_puts(out, buf);
+}
+
+static void help(struct iow_sink *out)
+{
+	const struct iow_command *c;
+
+	iow_sink_puts(out, "Usage: iomem-walk [--json] [--stats] [--vmlinux FILE] SUBCOMMAND [ARGS...]\n"
+			   "Subcommands:\n");
+	for (c = iow_commands(); c->name; c++)
+		iow_sink_printf(out, "  %-8s %-8s %s\n", c->name, c->args, c->help);
+}
+
+static struct iow_error *session(struct relay *r)
+{
+	struct iow_gdbstub_opts go = { .timeout_ms = r->o->timeout_ms ? r->o->timeout_ms : 5000,
+				       .allow_phys = true, .packet_size = r->packet_size };
+	struct iow_error *err;
+	int fd;
+
+	if (r->s.target && r->s_ack != r->ack) {
+		/* The ack mode changed under the session: start again. */
+		iow_session_fini(&r->s);
+	}
+	if (!r->s.target) {
+		fd = dup(r->o->stub_fd);
+		if (fd < 0)
+			return iow_error_errno(errno, "duplicating the stub connection");
+		if ((err = iow_gdbstub_adopt(fd, r->ack, &go, &r->s.target)))
+			return err;
+		r->s_ack = r->ack;
+		r->s.gdb_pid = r->o->gdb_pid;
+		r->dirty = false;
+	}
+	r->s.target->interrupted = check_interrupt;
+	r->s.target->interrupt_ctx = r;
+	if (r->dirty) {
+		iow_target_invalidate(r->s.target);
+		r->dirty = false;
+	}
+	if (!r->s.dbg && r->vmlinux && (err = iow_debuginfo_open(r->vmlinux, &r->s.dbg)))
+		return err;
+	return iow_session_open_kernel(&r->s, NULL);
+}
+
+/* `iomem-walk gdb-view ADDR`: GDB's idea of &_text (the GDB script sends it
+ * from load-plugin).  If GDB's symbols are not relocated for KASLR, say so
+ * once, with the command that fixes GDB's view. */
+static struct iow_error *gdb_view(struct relay *r, const char *arg, struct iow_sink *out)
+{
+	uint64_t gdb_text = strtoull(arg, NULL, 0), text;
+	struct iow_error *err = iow_kernel_symbol(r->s.kernel, "_text", &text);
+
+	if (err || r->told_gdb_view || gdb_text == text)
+		return err;
+	r->told_gdb_view = true;
+	say(r, out, "iomem-walk: GDB's symbols are not relocated for KASLR: the kernel runs %s0x%" PRIx64
+		" from where GDB's symbols say.  To fix GDB's view:\n  symbol-file -o 0x%" PRIx64 " %s\n",
+	    text >= gdb_text ? "+" : "-", text >= gdb_text ? text - gdb_text : gdb_text - text,
+	    iow_kernel_layout(r->s.kernel)->kaslr_offset, iow_debuginfo_path(r->s.dbg));
+	return NULL;
+}
+
+static struct iow_error *run_line(struct relay *r, char *line, struct iow_sink *out)
+{
+	char *argv[MAX_ARGS];
+	int argc = split(line, argv, MAX_ARGS), i = 1;
+	bool stats = false;
+	const struct iow_command *cmd;
+	struct iow_error *err;
+	struct timespec t0, t1;
+	struct iow_target_stats before;
+
+	r->s.json = false;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			r->s.json = true;
+		} else if (strcmp(argv[i], "--stats") == 0) {
+			stats = true;
+		} else if (strcmp(argv[i], "--vmlinux") == 0 && i + 1 < argc) {
+			/* A new vmlinux: a new session. */
+			free(r->vmlinux);
+			r->vmlinux = strdup(argv[++i]);
+			iow_session_fini(&r->s);
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			help(out);
+			return NULL;
+		} else {
+			return iow_error_create(IOW_ERR_INVALID, "unknown option %s (iomem-walk help)", argv[i]);
+		}
+	}
+	if (i >= argc || strcmp(argv[i], "help") == 0) {
+		help(out);
+		return NULL;
+	}
+	if (strcmp(argv[i], "gdb-view") == 0 && i + 1 < argc) {
+		if ((err = session(r)))
+			return err;
+		return gdb_view(r, argv[i + 1], out);
+	}
+	cmd = iow_command_find(argv[i]);
+	if (!cmd)
+		return iow_error_create(IOW_ERR_INVALID, "unknown subcommand '%s' (iomem-walk help)", argv[i]);
+	if ((err = session(r)))
+		return err;
+	before = *iow_target_stats(r->s.target);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = cmd->run(&r->s, argc - i, argv + i, out);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (stats && r->s.target) {
+		const struct iow_target_stats *st = iow_target_stats(r->s.target);
+
+		iow_sink_printf(out, "stats: %" PRIu64 " round trips, %" PRIu64 " bytes sent, %" PRIu64
+				" bytes received, %.1f ms\n", st->round_trips - before.round_trips,
+				st->bytes_sent - before.bytes_sent, st->bytes_received - before.bytes_received,
+				(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	}
+	return err;
+}
+
+static struct iow_error *handle_command(struct relay *r, const struct iow_rsp_event *ev)
+{
+	char line[4096];
+	size_t n;
+	struct iow_sink out = { .write = sink_write, .ctx = r };
+	struct iow_error *err, *werr;
+
+	if (r->ack && (err = to_gdb_raw(r, ev->checksum_ok ? "+" : "-", 1)))
+		return err;
+	if (!ev->checksum_ok)
+		return NULL; /* GDB sends it again */
+	if (!iow_rsp_hex_decode(ev->payload + 6, ev->payload_len - 6, (uint8_t *)line,
+				sizeof(line) - 1, &n))
+		return to_gdb_packet(r, "E01", 3);
+	line[n] = 0;
+	r->interrupted = false;
+	err = run_line(r, line, &out);
+	if (r->gdb_gone) {
+		iow_error_destroy(err);
+		return iow_error_create(IOW_ERR_IO, "GDB closed the connection");
+	}
+	if (r->interrupted) {
+		iow_error_destroy(err);
+		err = NULL;
+		iow_buf_reset(&r->out);
+		r->interrupted = false;
+		iow_sink_puts(&out, "iomem-walk: interrupted\n");
+		out.failed = false;
+	}
+	if (err) {
+		out.failed = false;
+		iow_sink_printf(&out, "iomem-walk: %s\n", err->message[0] ? err->message :
+				iow_error_code_name(err->code));
+		/* A broken stub connection: the session starts afresh next time. */
+		if (err->code == IOW_ERR_IO || err->code == IOW_ERR_TIMEOUT || err->code == IOW_ERR_PROTOCOL)
+			iow_session_fini(&r->s);
+	}
+	if ((werr = flush_out(r))) {
+		iow_error_destroy(err);
+		return werr;
+	}
+	werr = err ? to_gdb_packet(r, "E01", 3) : to_gdb_packet(r, "OK", 2);
+	iow_error_destroy(err);
+	return werr;
+}
+
+/* --- watching the traffic -------------------------------------------------- */
+
+static bool is_ours(const struct iow_rsp_event *ev)
+{
+	static const char word[] = IOW_RELAY_WORD;
+	uint8_t text[sizeof(word)];
+	size_t n, wl = sizeof(word) - 1;
+
+	if (ev->payload_len < 6 + 2 * wl || memcmp(ev->payload, "qRcmd,", 6) != 0)
+		return false;
+	if (!iow_rsp_hex_decode(ev->payload + 6, 2 * wl, text, sizeof(text), &n))
+		return false;
+	if (memcmp(text, word, wl) != 0)
+		return false;
+	/* The word alone, or followed by a blank. */
+	if (ev->payload_len == 6 + 2 * wl)
+		return true;
+	return iow_rsp_hex_decode(ev->payload + 6 + 2 * wl, 2, text, sizeof(text), &n) &&
+	       (text[0] == ' ' || text[0] == '\t');
+}
+
+/* What GDB's packet means for us: the guest runs (c, s, vCont;..., and
+ * detaching), memory or registers change (M, X, G, P), or no-ack mode is
+ * being negotiated. */
+static void observe_gdb(struct relay *r, const struct iow_rsp_event *ev)
+{
+	const char *p = (const char *)ev->payload;
+
+	if (strcmp(p, "QStartNoAckMode") == 0)
+		r->noack_pending = true;
+	else if (strchr("cCsSMXGPDkR", p[0]) && p[0])
+		r->dirty = true;
+	else if (strncmp(p, "vCont;", 6) == 0 || strncmp(p, "vRun", 4) == 0 ||
+		 strncmp(p, "bc", 2) == 0 || strncmp(p, "bs", 2) == 0)
+		r->dirty = true;
+}
+
+static void observe_stub(struct relay *r, const uint8_t *p, size_t len)
+{
+	struct iow_rsp_event ev;
+	uint64_t v;
+
+	while (len) {
+		size_t n = iow_rsp_decoder_feed(&r->sdec, p, len, &ev);
+
+		p += n;
+		len -= n;
+		if (ev.type == IOW_RSP_EV_NONE)
+			break;
+		if (ev.type != IOW_RSP_EV_PACKET)
+			continue;
+		if (r->noack_pending) {
+			/* Its answer to QStartNoAckMode: OK switches both sides,
+			 * after the stub's ack of GDB's request. */
+			if (ev.payload_len == 2 && memcmp(ev.payload, "OK", 2) == 0)
+				r->ack = false;
+			r->noack_pending = false;
+		}
+		if (iow_rsp_feature_hex(ev.payload, ev.payload_len, "PacketSize", &v) && v >= 64 &&
+		    v < (1u << 24))
+			r->packet_size = (size_t)v;
+	}
+}
+
+static struct iow_error *from_gdb(struct relay *r, const uint8_t *p, size_t len)
+{
+	struct iow_error *err = NULL;
+	struct iow_rsp_event ev;
+
+	while (len && !err) {
+		size_t n = iow_rsp_decoder_feed(&r->gdec, p, len, &ev);
+
+		if (iow_buf_append(&r->pending, p, n))
+			return &iow_error_nomem;
+		p += n;
+		len -= n;
+		switch (ev.type) {
+		case IOW_RSP_EV_NONE:
+			break;
+		case IOW_RSP_EV_PACKET:
+			if (is_ours(&ev)) {
+				iow_buf_reset(&r->pending);
+				err = handle_command(r, &ev);
+				break;
+			}
+			observe_gdb(r, &ev);
+			/* fall through */
+		default:
+			if (ev.type == IOW_RSP_EV_INTERRUPT)
+				r->dirty = true;
+			err = to_stub_raw(r, r->pending.data, r->pending.len);
+			iow_buf_reset(&r->pending);
+		}
+	}
+	/* Bytes of a packet the decoder dropped: pass them on as they came. */
+	if (!err && r->pending.len && iow_rsp_decoder_idle(&r->gdec)) {
+		err = to_stub_raw(r, r->pending.data, r->pending.len);
+		iow_buf_reset(&r->pending);
+	}
+	return err;
+}
+
+/* --- the loop -------------------------------------------------------------- */
+
+static struct iow_error *drain_gdb_to_stub(struct relay *r)
+{
+	uint8_t buf[4096];
+	struct iow_error *err = NULL;
+
+	/* Whatever GDB sent and we hold, or have not read yet, goes on to the
+	 * stub before we hand the connection back. */
+	if (r->backlog.len)
+		err = to_stub_raw(r, r->backlog.data, r->backlog.len);
+	if (!err && r->pending.len)
+		err = to_stub_raw(r, r->pending.data, r->pending.len);
+	for (;;) {
+		struct pollfd pfd = { .fd = r->o->gdb_in, .events = POLLIN };
+		ssize_t n;
+
+		if (err || poll(&pfd, 1, 0) <= 0)
+			break;
+		n = read(r->o->gdb_in, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		err = to_stub_raw(r, buf, (size_t)n);
+	}
+	return err;
+}
+
+struct iow_error *iow_relay_run(const struct iow_relay_opts *o)
+{
+	struct relay r = { .o = o, .ack = o->ack_mode };
+	struct iow_rsp_decoder_opts dopts = { .max_payload = 1 << 24 };
+	struct iow_error *err = NULL;
+	uint8_t *buf = malloc(CHUNK);
+
+	if (!buf)
+		return &iow_error_nomem;
+	if (o->vmlinux)
+		r.vmlinux = strdup(o->vmlinux);
+	iow_rsp_decoder_init(&r.gdec, &dopts);
+	iow_rsp_decoder_init(&r.sdec, &dopts);
+	iow_buf_init(&r.pending);
+	iow_buf_init(&r.backlog);
+	iow_buf_init(&r.out);
+	while (!err) {
+		struct pollfd pfd[3] = {
+			{ .fd = o->gdb_in, .events = POLLIN },
+			{ .fd = o->stub_fd, .events = POLLIN },
+			{ .fd = o->stop_fd, .events = POLLIN },
+		};
+		ssize_t n;
+		int rc;
+
+		if (r.backlog.len) {
+			struct iow_buf b = r.backlog;
+
+			iow_buf_init(&r.backlog);
+			err = from_gdb(&r, b.data, b.len);
+			iow_buf_fini(&b);
+			continue;
+		}
+		rc = poll(pfd, o->stop_fd >= 0 ? 3 : 2, -1);
+		if (rc < 0) {
+			if (errno == EINTR)
+				continue;
+			err = iow_error_errno(errno, "poll");
+			break;
+		}
+		if (o->stop_fd >= 0 && pfd[2].revents) {
+			err = drain_gdb_to_stub(&r);
+			break;
+		}
+		if (pfd[1].revents) {
+			n = read(o->stub_fd, buf, CHUNK);
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n <= 0) { /* the stub is gone: so is GDB's connection */
+				if (n < 0)
+					err = iow_error_errno(errno, "reading from the stub");
+				break;
+			}
+			observe_stub(&r, buf, (size_t)n);
+			err = to_gdb_raw(&r, buf, (size_t)n);
+			continue;
+		}
+		if (pfd[0].revents) {
+			n = read(o->gdb_in, buf, CHUNK);
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n <= 0)
+				break; /* GDB hung up */
+			err = from_gdb(&r, buf, (size_t)n);
+		}
+	}
+	iow_session_fini(&r.s);
+	free(r.vmlinux);
+	iow_rsp_decoder_fini(&r.gdec);
+	iow_rsp_decoder_fini(&r.sdec);
+	iow_buf_fini(&r.pending);
+	iow_buf_fini(&r.backlog);
+	iow_buf_fini(&r.out);
+	free(buf);
+	if (err && r.gdb_gone) {
+		iow_error_destroy(err);
+		err = NULL;
+	}
+	return err;
+}
+
+struct iow_error *iow_relay_probe_ack(int fd, int timeout_ms, bool *ack_mode)
+{
+	static const char probe[] = "$qIomemWalkProbe#";
+	char pkt[64];
+	uint8_t c;
+	struct iow_error *err;
+	int hashes = 0;
+
+	snprintf(pkt, sizeof(pkt), "%s%02x", probe,
+		 iow_rsp_checksum(probe + 1, strlen(probe) - 2));
+	if ((err = write_all(fd, pkt, strlen(pkt))))
+		return err;
+	*ack_mode = false;
+	/* "+" then "$#00" in ack mode; "$#00" alone without. */
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int rc = poll(&pfd, 1, timeout_ms);
+		ssize_t n;
+
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0)
+			return iow_error_create(IOW_ERR_TIMEOUT, "the stub did not answer a probe packet");
+		n = read(fd, &c, 1);
+		if (n <= 0)
+			return iow_error_create(IOW_ERR_IO, "the stub closed the connection");
+		if (c == '+' && !hashes)
+			*ack_mode = true;
+		if (c == '#')
+			hashes = 1;
+		else if (hashes && ++hashes == 3)
+			break; /* the two checksum digits */
+	}
+	if (*ack_mode)
+		return write_all(fd, "+", 1);
+	return NULL;
+}
