@@ -617,8 +617,14 @@ struct iow_error *iow_relay_run(const struct iow_relay_opts *o)
 			n = read(o->gdb_in, buf, CHUNK);
 			if (n < 0 && (errno == EINTR || errno == EAGAIN))
 				continue;
-			if (n <= 0)
-				break; /* GDB hung up */
+			if (n <= 0) {
+				/* GDB hung up.  The plugin keeps a descriptor of
+				 * the stub's socket to hand back on unload, so
+				 * closing ours would not end the connection: shut
+				 * it down, or the stub would never see GDB go. */
+				shutdown(o->stub_fd, SHUT_RDWR);
+				break;
+			}
 			err = from_gdb(&r, buf, (size_t)n);
 		}
 	}
@@ -635,42 +641,4 @@ struct iow_error *iow_relay_run(const struct iow_relay_opts *o)
 		err = NULL;
 	}
 	return err;
-}
-
-struct iow_error *iow_relay_probe_ack(int fd, int timeout_ms, bool *ack_mode)
-{
-	static const char probe[] = "$qIomemWalkProbe#";
-	char pkt[64];
-	uint8_t c;
-	struct iow_error *err;
-	int hashes = 0;
-
-	snprintf(pkt, sizeof(pkt), "%s%02x", probe,
-		 iow_rsp_checksum(probe + 1, strlen(probe) - 2));
-	if ((err = write_all(fd, pkt, strlen(pkt))))
-		return err;
-	*ack_mode = false;
-	/* "+" then "$#00" in ack mode; "$#00" alone without. */
-	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int rc = poll(&pfd, 1, timeout_ms);
-		ssize_t n;
-
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc <= 0)
-			return iow_error_create(IOW_ERR_TIMEOUT, "the stub did not answer a probe packet");
-		n = read(fd, &c, 1);
-		if (n <= 0)
-			return iow_error_create(IOW_ERR_IO, "the stub closed the connection");
-		if (c == '+' && !hashes)
-			*ack_mode = true;
-		if (c == '#')
-			hashes = 1;
-		else if (hashes && ++hashes == 3)
-			break; /* the two checksum digits */
-	}
-	if (*ack_mode)
-		return write_all(fd, "+", 1);
-	return NULL;
 }

@@ -40,9 +40,4 @@ struct iow_relay_opts {
  * side closed normally. */
 struct iow_error *iow_relay_run(const struct iow_relay_opts *opts);
 
-/* Probe the ack mode of a connection nobody else uses at the moment: send
- * a packet no stub knows and see whether a '+' comes before the (empty)
- * reply. */
-struct iow_error *iow_relay_probe_ack(int stub_fd, int timeout_ms, bool *ack_mode);
-
 #endif

@@ -1,0 +1,361 @@
+/* plugin: the library GDB loads with `jit-reader-load` to put the relay on
+ * a connection GDB already has.
+ *
+ * GDB offers loadable libraries no API for commands; its JIT reader
+ * interface is the one public way in, and all this library does is use
+ * gdb_init_reader() as a hook to run once, inside GDB, when loaded:
+ * 1. find GDB's connected remote socket among its descriptors;
+ * 2. learn whether that connection is in ack mode (an unknown packet:
+ *    a '+' before the empty reply means yes);
+ * 3. move the socket aside and put one end of a socketpair under GDB's
+ *    descriptor number (flags kept), so GDB now talks to us;
+ * 4. start `iomem-walk relay --fd --stub-fd` as a separate process, in its
+ *    own session (so GDB's Ctrl-C signals do not reach it), on the other
+ *    end of the pair and the real socket.
+ * The relay runs outside GDB on purpose: whatever goes wrong in it, GDB
+ * sees at worst a closed remote connection, never a crash of its own.
+ * Nothing here links the rest of the project.
+ *
+ * jit-reader-unload calls destroy(): the relay is asked to stop at a packet
+ * boundary (SIGTERM), hands on what GDB sent, exits, and the real socket
+ * goes back under GDB's descriptor number, unless GDB has closed or
+ * replaced that connection meanwhile.  The reader's unwinder declines
+ * every frame, so GDB's own unwinding is unchanged.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "plugin/jit-reader.h"
+
+#define EXPORT __attribute__((visibility("default")))
+#define PROBE_TIMEOUT_MS 5000
+
+extern char **environ;
+
+struct plugin {
+	int gdb_fd;        /* GDB's descriptor number for its remote connection */
+	int stub_fd;       /* the real connection, moved aside */
+	int fd_flags;      /* GDB's descriptor flags (FD_CLOEXEC) and ... */
+	int fl_flags;      /* ... file status flags (O_NONBLOCK), to restore */
+	dev_t pair_dev;    /* what is under gdb_fd while we relay */
+	ino_t pair_ino;
+	pid_t relay;
+};
+
+static struct plugin plugin = { .gdb_fd = -1, .stub_fd = -1, .relay = -1 };
+
+EXPORT int plugin_is_GPL_compatible(void)
+{
+	return 0;
+}
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "iomem-walk: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* GDB's remote connection: its one connected stream socket. */
+static int find_remote_socket(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int found = -1, n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		int fd = atoi(e->d_name), type = 0;
+		socklen_t tl = sizeof(type);
+		struct stat st;
+
+		if (e->d_name[0] == '.' || fd <= 2 || fd == dirfd(d))
+			continue;
+		if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))
+			continue;
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0 || type != SOCK_STREAM)
+			continue;
+		if (getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
+			continue;
+		/* A socketpair's peer has no address family we connect to. */
+		if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6 &&
+		    !(ss.ss_family == AF_UNIX && len > sizeof(sa_family_t)))
+			continue;
+		found = fd;
+		n++;
+	}
+	closedir(d);
+	return n == 1 ? found : (n ? -2 : -1);
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+
+		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+			poll(&pfd, 1, 100);
+			continue;
+		}
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* GDB negotiated the ack mode before we were loaded: ask the stub.  An
+ * unknown packet gets an empty reply, preceded by '+' in ack mode. */
+static int probe_ack(int fd, int *ack)
+{
+	static const char body[] = "qIomemWalkProbe";
+	char pkt[64];
+	unsigned sum = 0;
+	int after_hash = -1;
+	size_t i;
+
+	for (i = 0; body[i]; i++)
+		sum += (unsigned char)body[i];
+	snprintf(pkt, sizeof(pkt), "$%s#%02x", body, sum & 0xff);
+	if (write_all(fd, pkt, strlen(pkt)))
+		return -1;
+	*ack = 0;
+	while (after_hash < 2) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		char c;
+		int rc = poll(&pfd, 1, PROBE_TIMEOUT_MS);
+		ssize_t n;
+
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0)
+			return -1;
+		n = recv(fd, &c, 1, 0);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return -1;
+		if (after_hash >= 0)
+			after_hash++;
+		else if (c == '#')
+			after_hash = 0;
+		else if (c == '+')
+			*ack = 1;
+	}
+	return *ack ? write_all(fd, "+", 1) : 0;
+}
+
+static const char *relay_path(void)
+{
+	const char *env = getenv("IOW_RELAY");
+
+	if (env && *env)
+		return env;
+	return IOW_BINDIR "/iomem-walk";
+}
+
+static int splice_in(void)
+{
+	int sp[2] = { -1, -1 }, ack, fd = find_remote_socket();
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	static char relay[] = "relay", o_fd[] = "--fd", n3[] = "3", o_stub[] = "--stub-fd", n4[] = "4",
+		    o_ack[] = "--ack", yes[] = "yes", no[] = "no";
+	char *argv[9], *path;
+	struct stat st;
+	pid_t pid;
+	int rc;
+
+	if (fd == -1) {
+		say("%s", "GDB has no remote connection to take over: connect first "
+			  "(target remote HOST:PORT), or use load-plugin HOST:PORT");
+		return -1;
+	}
+	if (fd == -2) {
+		say("%s", "GDB has several connected sockets; cannot tell which is the remote one");
+		return -1;
+	}
+	if (access(relay_path(), X_OK) != 0) {
+		say("cannot run the relay %s (set IOW_RELAY to the iomem-walk program)", relay_path());
+		return -1;
+	}
+	if (probe_ack(fd, &ack)) {
+		say("%s", "the stub did not answer a probe packet; is the target stopped?");
+		return -1;
+	}
+	plugin.fd_flags = fcntl(fd, F_GETFD);
+	plugin.fl_flags = fcntl(fd, F_GETFL);
+	plugin.stub_fd = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+	if (plugin.stub_fd < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0)
+		goto fail;
+
+	/* The relay: fd 3 is GDB's side, fd 4 the stub; nothing else of
+	 * GDB's is inherited; its own session keeps GDB's terminal signals
+	 * away from it. */
+	path = strdup(relay_path());
+	if (!path)
+		goto fail;
+	argv[0] = path;
+	argv[1] = relay;
+	argv[2] = o_fd;
+	argv[3] = n3;
+	argv[4] = o_stub;
+	argv[5] = n4;
+	argv[6] = o_ack;
+	argv[7] = ack ? yes : no;
+	argv[8] = NULL;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, sp[1], 3);
+	posix_spawn_file_actions_adddup2(&fa, plugin.stub_fd, 4);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 5);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+	rc = posix_spawn(&pid, path, &fa, &attr, argv, environ);
+	free(path);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (rc != 0) {
+		errno = rc;
+		goto fail;
+	}
+	plugin.relay = pid;
+	close(sp[1]);
+	sp[1] = -1;
+	/* GDB's descriptor now leads to the relay. */
+	if (dup3(sp[0], fd, (plugin.fd_flags & FD_CLOEXEC) ? O_CLOEXEC : 0) < 0)
+		goto fail_relay;
+	fcntl(fd, F_SETFL, plugin.fl_flags);
+	close(sp[0]);
+	if (fstat(fd, &st) == 0) {
+		plugin.pair_dev = st.st_dev;
+		plugin.pair_ino = st.st_ino;
+	}
+	plugin.gdb_fd = fd;
+	return 0;
+
+fail_relay:
+	kill(plugin.relay, SIGKILL);
+	waitpid(plugin.relay, NULL, 0);
+	plugin.relay = -1;
+fail:
+	say("cannot take over GDB's connection: %s", strerror(errno));
+	if (sp[0] >= 0)
+		close(sp[0]);
+	if (sp[1] >= 0)
+		close(sp[1]);
+	if (plugin.stub_fd >= 0)
+		close(plugin.stub_fd);
+	plugin.stub_fd = -1;
+	return -1;
+}
+
+/* Reap the relay; it gets 5 s to finish the packet at hand. */
+static void stop_relay(void)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	int i;
+
+	if (plugin.relay <= 0)
+		return;
+	kill(plugin.relay, SIGTERM);
+	for (i = 0; i < 250; i++) {
+		if (waitpid(plugin.relay, NULL, WNOHANG) != 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	if (i == 250) {
+		kill(plugin.relay, SIGKILL);
+		waitpid(plugin.relay, NULL, 0);
+	}
+	plugin.relay = -1;
+}
+
+static void splice_out(void)
+{
+	struct stat st;
+
+	stop_relay();
+	if (plugin.stub_fd < 0)
+		return;
+	/* Still our socketpair under GDB's number?  Then the connection goes
+	 * back.  If GDB closed it (disconnect, or the stub went away) or a new
+	 * connection took the number, leave GDB's descriptor alone. */
+	if (plugin.gdb_fd >= 0 && fstat(plugin.gdb_fd, &st) == 0 && st.st_dev == plugin.pair_dev &&
+	    st.st_ino == plugin.pair_ino) {
+		if (dup3(plugin.stub_fd, plugin.gdb_fd,
+			 (plugin.fd_flags & FD_CLOEXEC) ? O_CLOEXEC : 0) >= 0)
+			fcntl(plugin.gdb_fd, F_SETFL, plugin.fl_flags);
+	}
+	close(plugin.stub_fd);
+	plugin.stub_fd = -1;
+	plugin.gdb_fd = -1;
+}
+
+static enum gdb_status read_debug_info(struct gdb_reader_funcs *self, struct gdb_symbol_callbacks *cb,
+				       void *memory, long memory_sz)
+{
+	(void)self, (void)cb, (void)memory, (void)memory_sz;
+	return GDB_FAIL; /* no JIT code of ours to describe */
+}
+
+static enum gdb_status unwind(struct gdb_reader_funcs *self, struct gdb_unwind_callbacks *cb)
+{
+	(void)self, (void)cb;
+	return GDB_FAIL; /* GDB's own unwinders do the work */
+}
+
+static struct gdb_frame_id frame_id(struct gdb_reader_funcs *self, struct gdb_unwind_callbacks *cb)
+{
+	struct gdb_frame_id id = { 0, 0 };
+
+	(void)self, (void)cb;
+	return id;
+}
+
+static void destroy(struct gdb_reader_funcs *self)
+{
+	(void)self;
+	splice_out();
+}
+
+EXPORT struct gdb_reader_funcs *gdb_init_reader(void)
+{
+	static struct gdb_reader_funcs funcs = {
+		.reader_version = GDB_READER_INTERFACE_VERSION,
+		.read = read_debug_info,
+		.unwind = unwind,
+		.get_frame_id = frame_id,
+		.destroy = destroy,
+	};
+
+	if (splice_in() == 0)
+		say("%s", "relaying GDB's remote connection: try 'iomem-walk help'");
+	return &funcs;
+}
