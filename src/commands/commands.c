@@ -10,8 +10,11 @@
 static const struct iow_command table[] = {
 	{ "tree", "[ADDR]", "the annotated resource tree (--ioports, --depth N, --json)",
 	  true, iow_cmd_tree },
-	{ "proc", "FILE", "iomem or ioports, exactly as the guest's /proc shows them",
+	{ "proc", "FILE", "iomem, ioports, vmallocinfo or pat_memtype_list, as the guest shows them",
 	  true, iow_cmd_proc },
+	{ "ioremap", "", "every ioremap (and non-RAM vmap), its cache mode by page, its reservation, findings",
+	  true, iow_cmd_ioremap },
+	{ "vmap", "", "the vmap/vmalloc areas, annotated", true, iow_cmd_vmap },
 	{ "info", "", "the running kernel: release, build ID, KASLR offset, memory layout",
 	  true, iow_cmd_info },
 	{ "pte", "ADDR", "the kernel page-table walk for ADDR, each level decoded",

@@ -51,6 +51,10 @@ const struct iow_command *iow_commands(void);
 /* The subcommands. */
 struct iow_error *iow_cmd_tree(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
 struct iow_error *iow_cmd_proc(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
+struct iow_error *iow_cmd_ioremap(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
+struct iow_error *iow_cmd_vmap(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
+/* proc pat_memtype_list */
+struct iow_error *iow_show_pat_list(struct iow_session *s, struct iow_sink *out);
 struct iow_error *iow_cmd_pte(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
 struct iow_error *iow_cmd_info(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
 

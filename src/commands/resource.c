@@ -10,6 +10,9 @@
 #include "kernel/modules.h"
 #include "kernel/resource.h"
 #include "kernel/vmap.h"
+#include "commands/view.h"
+#include "render/json.h"
+#include <inttypes.h>
 #include "render/render.h"
 
 /* Print what was read, then report why the walk stopped (if it did). */
@@ -57,22 +60,106 @@ struct iow_error *iow_cmd_proc(struct iow_session *s, int argc, char **argv, str
 	struct iow_render_opts opts = { .max_depth = -1 };
 
 	if (argc != 2)
-		return iow_error_create(IOW_ERR_INVALID, "usage: proc iomem|ioports|vmallocinfo");
+		return iow_error_create(IOW_ERR_INVALID, "usage: proc iomem|ioports|vmallocinfo|pat_memtype_list");
 	if (strcmp(argv[1], "iomem") == 0)
 		return show(s, "iomem_resource", out, render_proc, &opts);
 	if (strcmp(argv[1], "ioports") == 0)
 		return show(s, "ioport_resource", out, render_proc, &opts);
 	if (strcmp(argv[1], "vmallocinfo") == 0)
 		return show_vmallocinfo(s, out);
-	return iow_error_create(IOW_ERR_INVALID, "proc: unknown file '%s' (iomem, ioports, vmallocinfo)",
-				argv[1]);
+	if (strcmp(argv[1], "pat_memtype_list") == 0)
+		return iow_show_pat_list(s, out);
+	return iow_error_create(IOW_ERR_INVALID,
+				"proc: unknown file '%s' (iomem, ioports, vmallocinfo, pat_memtype_list)", argv[1]);
+}
+
+/* The mappings under each resource: every present run of a mapping hangs
+ * under the deepest resource that contains its first byte. */
+struct attach_ctx {
+	struct iow_view *v;
+	bool color;
+};
+
+static const struct iow_resource *deepest(const struct iow_resource *r, uint64_t pa)
+{
+	const struct iow_resource *c, *best = NULL;
+
+	for (c = r->child; c; c = c->sibling)
+		if (pa >= c->start && pa <= c->end) {
+			const struct iow_resource *d = deepest(c, pa);
+
+			best = d ? d : c;
+			break;
+		}
+	return best;
+}
+
+static bool belongs(const struct iow_resource *r, const struct iow_map_run *run)
+{
+	const struct iow_resource *root = r;
+
+	while (root->parent)
+		root = root->parent;
+	return deepest(root, run->pa) == r;
+}
+
+static void attached(void *ctx, const struct iow_resource *r, const char *guide, struct iow_sink *out)
+{
+	struct attach_ctx *a = ctx;
+	size_t i, k;
+
+	for (i = 0; i < a->v->maps.n; i++) {
+		const struct iow_mapping *m = &a->v->maps.m[i];
+
+		for (k = 0; k < m->nruns; k++) {
+			const struct iow_map_run *run = &m->runs[k];
+
+			if (!run->present || !belongs(r, run))
+				continue;
+			iow_sink_printf(out, "%s  %s<- %s at 0x%016" PRIx64 " (phys 0x%" PRIx64 "-0x%" PRIx64
+					", %s pages) by %s%s\n", guide, a->color ? "\033[33m" : "",
+					iow_cache_mode_short(run->mode), run->va, run->pa, run->pa + run->size - 1,
+					run->leaf_size == 4096 ? "4K" : run->leaf_size == (2u << 20) ? "2M" : "1G",
+					m->area->caller_sym ? m->area->caller_sym : "?", a->color ? "\033[0m" : "");
+		}
+	}
+}
+
+static void attached_json(void *ctx, const struct iow_resource *r, struct iow_json *j)
+{
+	struct attach_ctx *a = ctx;
+	size_t i, k;
+
+	iow_json_begin_array(j, "mapped_by");
+	for (i = 0; i < a->v->maps.n; i++) {
+		const struct iow_mapping *m = &a->v->maps.m[i];
+
+		for (k = 0; k < m->nruns; k++) {
+			const struct iow_map_run *run = &m->runs[k];
+
+			if (!run->present || !belongs(r, run))
+				continue;
+			iow_json_begin_object(j, NULL);
+			iow_json_hex(j, "virt", run->va);
+			iow_json_hex(j, "phys", run->pa);
+			iow_json_u64(j, "size", run->size);
+			iow_json_u64(j, "page_size", run->leaf_size);
+			iow_json_string(j, "mode", iow_cache_mode_short(run->mode));
+			iow_json_string(j, "caller", m->area->caller_sym);
+			iow_json_end_object(j);
+		}
+	}
+	iow_json_end_array(j);
 }
 
 struct iow_error *iow_cmd_tree(struct iow_session *s, int argc, char **argv, struct iow_sink *out)
 {
 	struct iow_render_opts opts = { .color = s->color, .max_depth = -1 };
 	const char *root = "iomem_resource";
-	bool json = s->json;
+	bool json = s->json, mappings = true;
+	struct attach_ctx actx = { .color = s->color };
+	struct iow_view v;
+	struct iow_error *err;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -85,12 +172,14 @@ struct iow_error *iow_cmd_tree(struct iow_session *s, int argc, char **argv, str
 			root = "iomem_resource";
 		} else if (strcmp(a, "--json") == 0) {
 			json = true;
+		} else if (strcmp(a, "--no-mappings") == 0) {
+			mappings = false;
 		} else if (strcmp(a, "--depth") == 0 || strcmp(a, "-d") == 0 ||
 			   strncmp(a, "--depth=", 8) == 0) {
-			const char *v = a[2] == 'd' && a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : "");
+			const char *val = a[2] == 'd' && a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : "");
 
-			opts.max_depth = (int)strtol(v, &end, 10);
-			if (!*v || *end || opts.max_depth < 0)
+			opts.max_depth = (int)strtol(val, &end, 10);
+			if (!*val || *end || opts.max_depth < 0)
 				return iow_error_create(IOW_ERR_INVALID, "tree: --depth needs a number >= 0");
 		} else if (a[0] != '-') {
 			opts.addr = strtoull(a, &end, 0);
@@ -98,9 +187,27 @@ struct iow_error *iow_cmd_tree(struct iow_session *s, int argc, char **argv, str
 				return iow_error_create(IOW_ERR_INVALID, "tree: '%s' is not an address", a);
 			opts.have_addr = true;
 		} else {
-			return iow_error_create(IOW_ERR_INVALID,
-						"usage: tree [--iomem|--ioports] [--depth N] [--json] [ADDR]");
+			return iow_error_create(IOW_ERR_INVALID, "usage: tree [--iomem|--ioports] [--depth N] "
+						"[--no-mappings] [--json] [ADDR]");
 		}
 	}
-	return show(s, root, out, json ? iow_render_resource_json : iow_render_resource_tree, &opts);
+	/* Who maps what: iomem only (port I/O is not mapped). */
+	if (mappings && strcmp(root, "iomem_resource") == 0) {
+		err = iow_view_load(s, &v, true);
+		if (!iow_error_partial(err)) {
+			iow_view_fini(&v);
+			return err;
+		}
+		iow_error_destroy(err);
+		actx.v = &v;
+		opts.attached = attached;
+		opts.attached_json = attached_json;
+		opts.ctx = &actx;
+	}
+	err = show(s, root, out, json ? iow_render_resource_json : iow_render_resource_tree, &opts);
+	if (!json && actx.v)
+		iow_render_findings(&v.maps, s->color, out);
+	if (actx.v)
+		iow_view_fini(&v);
+	return err;
 }

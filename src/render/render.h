@@ -9,11 +9,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/mapping.h"
+#include "model/pat.h"
 #include "model/resource.h"
 #include "model/vmap.h"
 #include "util/sink.h"
 
+struct iow_json;
 struct iow_render_opts {
+	/* Called after each resource of a tree, to show what is attached to it
+	 * (the mappings that cover it): in text with the tree guide's width,
+	 * or inside the resource's JSON object.  NULL: nothing. */
+	void (*attached)(void *ctx, const struct iow_resource *r, const char *guide, struct iow_sink *out);
+	void (*attached_json)(void *ctx, const struct iow_resource *r, struct iow_json *j);
+	void *ctx;
 	bool color;          /* ANSI colours (a terminal) */
 	int max_depth;       /* tree: levels below the root to show; < 0: all */
 	bool have_addr;      /* tree: only the resources containing ADDR ... */
@@ -33,6 +42,18 @@ void iow_render_resource_tree(const struct iow_resource_tree *tree, const struct
 void iow_render_resource_json(const struct iow_resource_tree *tree, const struct iow_render_opts *opts,
 			      struct iow_sink *out);
 
+/* /sys/kernel/debug/x86/pat_memtype_list, line for line. */
+void iow_render_proc_pat(const struct iow_pat *pat, struct iow_sink *out);
+/* Mappings, each run of pages with its cache mode and reservation, then
+ * the findings. */
+void iow_render_mappings(const struct iow_mapping_set *s, const struct iow_pat *pat, bool color,
+			 struct iow_sink *out);
+void iow_render_mappings_json(const struct iow_mapping_set *s, const struct iow_pat *pat,
+			      struct iow_sink *out);
+void iow_render_findings(const struct iow_mapping_set *s, bool color, struct iow_sink *out);
+/* The vmap areas, annotated. */
+void iow_render_vmap(const struct iow_vmap_list *l, bool color, struct iow_sink *out);
+void iow_render_vmap_json(const struct iow_vmap_list *l, struct iow_sink *out);
 /* /proc/vmallocinfo, line for line, in the kernel's order. */
 void iow_render_proc_vmallocinfo(const struct iow_vmap_list *l, struct iow_sink *out);
 

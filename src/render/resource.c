@@ -111,13 +111,13 @@ void iow_render_resource_tree(const struct iow_resource_tree *tree, const struct
 	for (r = tree->root.child; r && !out->failed; r = iow_resource_next((struct iow_resource *)r)) {
 		char guide[2 * 64 + 8];
 		const struct iow_resource *p;
-		int d;
+		int d, dd;
 
 		if (!shown(r, o))
 			continue;
 		/* The tree guide: a bar for every ancestor with more siblings
 		 * to come, then a branch for this resource. */
-		d = r->depth < 63 ? r->depth : 63;
+		d = dd = r->depth < 63 ? r->depth : 63;
 		guide[2 * d + 2] = 0;
 		memcpy(guide + 2 * d, r->sibling ? "|-" : "`-", 2);
 		for (p = r->parent; d > 0; p = p->parent) {
@@ -132,6 +132,11 @@ void iow_render_resource_tree(const struct iow_resource_tree *tree, const struct
 				o->color ? (r->name ? C_NAME : C_BAD) : "", r->name ? r->name : "<BAD>",
 				o->color ? C_OFF : "", o->color ? C_DIM : "", fl, desc ? " " : "",
 				desc ? desc : "", o->color ? C_OFF : "");
+		if (o->attached) {
+			/* The guide for lines under this resource. */
+			memcpy(guide + 2 * dd, r->sibling ? "| " : "  ", 2);
+			o->attached(o->ctx, r, guide, out);
+		}
 	}
 	if (tree->error)
 		iow_sink_printf(out, "%s!! the walk stopped: %s%s\n", o->color ? C_BAD : "", tree->error,
@@ -160,6 +165,8 @@ static void json_node(struct iow_json *j, const struct iow_resource *r, const st
 	iow_json_u64(j, "desc", r->desc);
 	iow_json_string(j, "desc_name", r->desc ? desc : "NONE");
 	iow_json_hex(j, "kernel_address", r->addr);
+	if (o->attached_json)
+		o->attached_json(o->ctx, r, j);
 	iow_json_begin_array(j, "children");
 	for (c = r->child; c; c = c->sibling)
 		if (shown(c, o))

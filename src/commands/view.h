@@ -1,0 +1,29 @@
+/* view: everything the mapping commands read, loaded together (modules,
+ * vmap areas, PAT state, mappings), private to src/commands.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef IOW_COMMANDS_VIEW_H
+#define IOW_COMMANDS_VIEW_H
+
+#include "commands/commands.h"
+#include "kernel/modules.h"
+#include "model/mapping.h"
+#include "model/pat.h"
+#include "model/vmap.h"
+
+struct iow_view {
+	struct iow_modules *mods;
+	struct iow_vmap_list vmap;
+	struct iow_pat pat;
+	struct iow_mapping_set maps;
+};
+
+/* Read the vmap areas and, with MAPPINGS, the PAT state and the page
+ * tables under them.  On a walk that stopped on bad data, what was read is
+ * kept and the error returned. */
+struct iow_error *iow_view_load(struct iow_session *s, struct iow_view *v, bool mappings);
+void iow_view_fini(struct iow_view *v);
+/* Errors after which the partial view is still worth showing. */
+bool iow_error_partial(const struct iow_error *err);
+
+#endif

@@ -1,0 +1,155 @@
+/* mappings: see mappings.h.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/mappings.h"
+#include "kernel/pat.h"
+
+#define PAGE 4096ULL
+#define MAX_RUNS 100000 /* per mapping: a 1 GiB area in 4 KiB pages of alternating modes */
+
+static struct iow_error *add_run(struct iow_mapping *m, const struct iow_map_run *run)
+{
+	struct iow_map_run *last = m->nruns ? &m->runs[m->nruns - 1] : NULL, *n;
+
+	/* Extend the last run when this continues it in every respect. */
+	if (last && last->present == run->present && last->va + last->size == run->va &&
+	    (!run->present || (last->pa + last->size == run->pa && last->leaf_size == run->leaf_size &&
+			       last->mode == run->mode && last->ram == run->ram &&
+			       last->direct_known == run->direct_known &&
+			       last->direct_mode == run->direct_mode))) {
+		last->size += run->size;
+		return NULL;
+	}
+	if (m->nruns >= MAX_RUNS)
+		return iow_error_at(IOW_ERR_DATA, run->va, "mapping 0x%" PRIx64 " has more than %d runs",
+				    m->va, MAX_RUNS);
+	n = realloc(m->runs, (m->nruns + 1) * sizeof(*n));
+	if (!n)
+		return &iow_error_nomem;
+	m->runs = n;
+	m->runs[m->nruns++] = *run;
+	return NULL;
+}
+
+/* The direct map's mode for RAM at PA (it maps all RAM, usually with huge
+ * pages); set_memory_uc() and friends change it for ioremapped RAM. */
+static struct iow_error *direct_mode(struct iow_kernel *k, const struct iow_pat *pat, uint64_t pa,
+				     bool *known, unsigned *mode)
+{
+	struct iow_translation tr;
+	struct iow_error *err = iow_kernel_translate(k, iow_kernel_layout(k)->page_offset_base + pa, &tr);
+
+	*known = false;
+	if (err || !tr.present)
+		return err;
+	*known = true;
+	*mode = iow_pat_leaf_mode(pat, tr.leaf, tr.leaf_size > PAGE);
+	return NULL;
+}
+
+static struct iow_error *walk_area(struct iow_kernel *k, const struct iow_pat *pat,
+				   const struct iow_vmap_area *a, struct iow_mapping *m)
+{
+	uint64_t guard = (a->flags & IOW_VM_NO_GUARD) ? 0 : PAGE;
+	uint64_t va, end;
+	struct iow_error *err;
+
+	memset(m, 0, sizeof(*m));
+	m->area = a;
+	m->va = a->addr;
+	m->size = a->size > guard ? a->size - guard : a->size;
+	m->ioremap = a->flags & IOW_VM_IOREMAP;
+	end = m->va + m->size;
+	if (end < m->va)
+		return iow_error_at(IOW_ERR_DATA, a->vm, "vm_struct 0x%" PRIx64 " wraps around", a->vm);
+	for (va = m->va; va < end;) {
+		struct iow_translation tr;
+		struct iow_map_run run = { .va = va };
+		uint64_t step;
+
+		if ((err = iow_kernel_translate(k, va, &tr)))
+			return err;
+		if (!tr.present) {
+			/* Skip to the end of the missing table or page. */
+			const struct iow_pt_level *l = &tr.levels[tr.nr_levels - 1];
+			uint64_t span = 1ULL << (12 + 9 * (l->level - 1));
+
+			step = span - (va & (span - 1));
+		} else {
+			step = tr.leaf_size - (va & (tr.leaf_size - 1));
+			run.present = true;
+			run.pa = tr.pa;
+			run.leaf = tr.leaf;
+			run.leaf_size = tr.leaf_size;
+			run.mode = iow_pat_leaf_mode(pat, tr.leaf, tr.leaf_size > PAGE);
+			run.ram = iow_kernel_is_ram(k, tr.pa, 1);
+			if (run.ram && run.mode != IOW_CM_WB &&
+			    (err = direct_mode(k, pat, tr.pa, &run.direct_known, &run.direct_mode)))
+				return err;
+			if (run.ram)
+				m->any_ram = true;
+			else
+				m->any_io = true;
+		}
+		if (step > end - va)
+			step = end - va;
+		run.size = step;
+		if ((err = add_run(m, &run)))
+			return err;
+		va += step;
+	}
+	return NULL;
+}
+
+static bool interesting(const struct iow_mapping *m)
+{
+	size_t i;
+
+	if (m->ioremap || m->any_io)
+		return true;
+	for (i = 0; i < m->nruns; i++)
+		if (m->runs[i].present && m->runs[i].mode != IOW_CM_WB)
+			return true;
+	return false;
+}
+
+struct iow_error *iow_mappings_read(struct iow_kernel *k, const struct iow_pat *pat,
+				    const struct iow_vmap_list *list, struct iow_mapping_set *set)
+{
+	struct iow_error *err = NULL;
+	size_t i;
+
+	memset(set, 0, sizeof(*set));
+	for (i = 0; i < list->n && !err; i++) {
+		const struct iow_vmap_area *a = &list->areas[i];
+		struct iow_mapping m;
+
+		if (a->kind != IOW_VMAP_BUSY || !a->has_vm || !a->size)
+			continue;
+		set->areas_walked++;
+		err = walk_area(k, pat, a, &m);
+		if (!err && interesting(&m)) {
+			struct iow_mapping *n = realloc(set->m, (set->n + 1) * sizeof(*n));
+
+			if (!n) {
+				err = &iow_error_nomem;
+			} else {
+				set->m = n;
+				set->m[set->n++] = m;
+				continue;
+			}
+		}
+		free(m.runs);
+	}
+	if (!err && iow_mapping_find(set, pat))
+		err = &iow_error_nomem;
+	if (err && !set->error)
+		set->error = strdup(err->message);
+	return err;
+}

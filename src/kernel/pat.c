@@ -1,0 +1,175 @@
+/* pat: see pat.h.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libiberty/hashtab.h>
+
+#include "kernel/pat.h"
+#include "kernel/x86.h"
+
+#define HINT_TREE "memtype_check_insert"     /* arch/x86/mm/pat/memtype_interval.c */
+#define HINT_TBL "update_cache_mode_entry"    /* arch/x86/mm/init.c */
+#define MAX_DEPTH 128 /* an rbtree of IOW_MEMTYPE_MAX nodes is at most 2*log2 deep */
+
+unsigned iow_pat_leaf_mode(const struct iow_pat *pat, uint64_t leaf, bool huge)
+{
+	return pat->pte2cm[iow_x86_pat_index(leaf, huge)];
+}
+
+static struct iow_error *off(struct iow_kernel *k, const char *type, const char *path, uint64_t *o)
+{
+	struct iow_member m;
+	struct iow_error *err = iow_debuginfo_member(iow_kernel_debuginfo(k), type, path, HINT_TREE, &m);
+
+	if (!err)
+		*o = m.offset;
+	return err;
+}
+
+/* The enum's values must be the ones this program names. */
+static struct iow_error *check_enum(struct iow_kernel *k)
+{
+	static const struct { const char *name; int64_t value; } modes[] = {
+		{ "_PAGE_CACHE_MODE_WB", IOW_CM_WB }, { "_PAGE_CACHE_MODE_WC", IOW_CM_WC },
+		{ "_PAGE_CACHE_MODE_UC_MINUS", IOW_CM_UC_MINUS }, { "_PAGE_CACHE_MODE_UC", IOW_CM_UC },
+		{ "_PAGE_CACHE_MODE_WT", IOW_CM_WT }, { "_PAGE_CACHE_MODE_WP", IOW_CM_WP },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		int64_t v;
+		struct iow_error *err = iow_debuginfo_enumerator(iow_kernel_debuginfo(k), "page_cache_mode",
+								 modes[i].name, HINT_TBL, &v);
+		if (err)
+			return err;
+		if (v != modes[i].value)
+			return iow_error_create(IOW_ERR_UNSUPPORTED, "%s is %" PRId64 " in this kernel, not %"
+						PRId64, modes[i].name, v, modes[i].value);
+	}
+	return NULL;
+}
+
+static hashval_t hash_addr(const void *p)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	return (hashval_t)(a ^ (a >> 29));
+}
+
+static int eq_addr(const void *a, const void *b)
+{
+	return a == b;
+}
+
+static struct iow_error *walk_tree(struct iow_kernel *k, struct iow_pat *pat)
+{
+	uint64_t root, node, o_start, o_end, o_type, o_rb, o_left, o_right, size;
+	uint64_t stack[MAX_DEPTH];
+	struct iow_debuginfo *dbg = iow_kernel_debuginfo(k);
+	struct iow_error *err;
+	size_t cap = 0;
+	int sp = 0;
+	htab_t seen;
+
+	if ((err = off(k, "memtype", "start", &o_start)) || (err = off(k, "memtype", "end", &o_end)) ||
+	    (err = off(k, "memtype", "type", &o_type)) || (err = off(k, "memtype", "rb", &o_rb)) ||
+	    (err = off(k, "rb_node", "rb_left", &o_left)) || (err = off(k, "rb_node", "rb_right", &o_right)) ||
+	    (err = iow_debuginfo_struct_size(dbg, "memtype", HINT_TREE, &size)) ||
+	    (err = iow_debuginfo_variable(dbg, "memtype_rbroot", HINT_TREE, &root)))
+		return err;
+	if (size > 256)
+		return iow_error_create(IOW_ERR_DATA, "struct memtype is %" PRIu64 " bytes", size);
+	root += iow_kernel_layout(k)->kaslr_offset;
+	/* struct rb_root_cached { struct rb_root rb_root; ... }: the first
+	 * word is the root node pointer. */
+	if ((err = iow_kernel_read_u64(k, root, &node)))
+		return iow_error_wrap(err, "reading memtype_rbroot");
+	seen = htab_create_alloc(256, hash_addr, eq_addr, NULL, calloc, free);
+	if (!seen)
+		return &iow_error_nomem;
+	/* In order: left subtree, node, right subtree; the stack holds the
+	 * nodes whose left side is done. */
+	while (!err && (node || sp)) {
+		uint8_t raw[256];
+		struct iow_memtype *m;
+		void **slot;
+
+		while (node) {
+			slot = htab_find_slot(seen, (void *)(uintptr_t)node, INSERT);
+			if (!slot) {
+				err = &iow_error_nomem;
+				break;
+			}
+			if (*slot) {
+				err = iow_error_at(IOW_ERR_DATA, node, "the memtype tree has a cycle at rb_node 0x%"
+						   PRIx64, node);
+				break;
+			}
+			*slot = (void *)(uintptr_t)node;
+			if (sp == MAX_DEPTH) {
+				err = iow_error_at(IOW_ERR_DATA, node, "the memtype tree is deeper than %d at 0x%"
+						   PRIx64, MAX_DEPTH, node);
+				break;
+			}
+			stack[sp++] = node;
+			if ((err = iow_kernel_read_u64(k, node + o_left, &node)))
+				break;
+		}
+		if (err || !sp)
+			break;
+		node = stack[--sp];
+		if (pat->n >= IOW_MEMTYPE_MAX) {
+			err = iow_error_at(IOW_ERR_DATA, node, "more than %d memtypes", IOW_MEMTYPE_MAX);
+			break;
+		}
+		if ((err = iow_kernel_read(k, node - o_rb, raw, size)))
+			break;
+		if (pat->n == cap) {
+			struct iow_memtype *n;
+
+			cap = cap ? 2 * cap : 64;
+			n = realloc(pat->memtypes, cap * sizeof(*n));
+			if (!n) {
+				err = &iow_error_nomem;
+				break;
+			}
+			pat->memtypes = n;
+		}
+		m = &pat->memtypes[pat->n++];
+		m->addr = node - o_rb;
+		memcpy(&m->start, raw + o_start, 8);
+		memcpy(&m->end, raw + o_end, 8);
+		{
+			uint32_t t;
+
+			memcpy(&t, raw + o_type, 4);
+			m->type = t;
+		}
+		err = iow_kernel_read_u64(k, node + o_right, &node);
+	}
+	htab_delete(seen);
+	return err ? iow_error_wrap(err, "walking the PAT memtype tree") : NULL;
+}
+
+struct iow_error *iow_pat_read(struct iow_kernel *k, struct iow_pat *pat)
+{
+	struct iow_error *err;
+	uint64_t tbl;
+
+	memset(pat, 0, sizeof(*pat));
+	if ((err = check_enum(k)) ||
+	    (err = iow_debuginfo_variable(iow_kernel_debuginfo(k), "__pte2cachemode_tbl", HINT_TBL, &tbl)) ||
+	    (err = iow_kernel_read(k, tbl + iow_kernel_layout(k)->kaslr_offset, pat->pte2cm, 8)))
+		goto out;
+	err = walk_tree(k, pat);
+out:
+	if (err && !pat->error)
+		pat->error = strdup(err->message);
+	return err;
+}

@@ -1,0 +1,188 @@
+/* model/mapping: findings.  See mapping.h.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/mapping.h"
+
+/* arch/x86/include/asm/e820/api.h is_ISA_range(): PAT does not track the
+ * legacy ISA hole; it is always write-back and never reserved. */
+#define ISA_START 0xa0000ULL
+#define ISA_END 0x100000ULL
+
+const char *iow_finding_kind_name(enum iow_finding_kind k)
+{
+	switch (k) {
+	case IOW_FIND_MODE_MISMATCH: return "mode-mismatch";
+	case IOW_FIND_UNRESERVED: return "unreserved";
+	case IOW_FIND_ALIAS: return "alias";
+	case IOW_FIND_RAM_IOREMAP: return "ram-ioremap";
+	case IOW_FIND_UNUSED_RESERVATION: return "unused-reservation";
+	}
+	return "?";
+}
+
+void iow_mapping_set_fini(struct iow_mapping_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->m[i].runs);
+	for (i = 0; i < s->nfindings; i++)
+		free(s->findings[i].text);
+	free(s->m);
+	free(s->findings);
+	free(s->error);
+	memset(s, 0, sizeof(*s));
+}
+
+const struct iow_memtype *iow_pat_covering(const struct iow_pat *pat, uint64_t pa, uint64_t size)
+{
+	size_t i;
+
+	if (!pat)
+		return NULL;
+	for (i = 0; i < pat->n; i++)
+		if (pat->memtypes[i].start <= pa && pat->memtypes[i].end >= pa + size)
+			return &pat->memtypes[i];
+	return NULL;
+}
+
+static int add(struct iow_mapping_set *s, enum iow_finding_kind kind, uint64_t pa, uint64_t pa_end,
+	       uint64_t va, uint64_t va2, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static int add(struct iow_mapping_set *s, enum iow_finding_kind kind, uint64_t pa, uint64_t pa_end,
+	       uint64_t va, uint64_t va2, const char *fmt, ...)
+{
+	struct iow_finding *f;
+	char buf[512];
+	va_list ap;
+
+	f = realloc(s->findings, (s->nfindings + 1) * sizeof(*f));
+	if (!f)
+		return -1;
+	s->findings = f;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	f = &s->findings[s->nfindings];
+	*f = (struct iow_finding){ kind, pa, pa_end, va, va2, strdup(buf) };
+	if (!f->text)
+		return -1;
+	s->nfindings++;
+	return 0;
+}
+
+struct piece {
+	uint64_t pa, end;
+	unsigned mode;
+	const struct iow_mapping *m;
+};
+
+static int cmp_piece(const void *a, const void *b)
+{
+	const struct piece *x = a, *y = b;
+
+	return x->pa < y->pa ? -1 : x->pa > y->pa;
+}
+
+int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat)
+{
+	struct piece *pieces = NULL;
+	size_t npieces = 0, i, j, r;
+	bool *used = NULL;
+	int rc = -1;
+
+	if (pat && pat->n && !(used = calloc(pat->n, sizeof(*used))))
+		return -1;
+	for (i = 0; i < s->n; i++) {
+		const struct iow_mapping *m = &s->m[i];
+
+		if (m->ioremap && m->any_ram &&
+		    add(s, IOW_FIND_RAM_IOREMAP, 0, 0, m->va, 0,
+			"ioremap of RAM at 0x%016" PRIx64 " (%s)", m->va,
+			m->area->caller_sym ? m->area->caller_sym : "no caller"))
+			goto out;
+		for (r = 0; r < m->nruns; r++) {
+			const struct iow_map_run *run = &m->runs[r];
+			const struct iow_memtype *mt;
+			struct piece *p;
+
+			if (!run->present)
+				continue;
+			if (run->ram) {
+				if (run->direct_known && run->direct_mode != run->mode &&
+				    add(s, IOW_FIND_ALIAS, run->pa, run->pa + run->size, run->va, 0,
+					"RAM 0x%" PRIx64 "-0x%" PRIx64 " is mapped %s at 0x%016" PRIx64
+					" but %s by the direct map", run->pa, run->pa + run->size - 1,
+					iow_cache_mode_short(run->mode), run->va,
+					iow_cache_mode_short(run->direct_mode)))
+					goto out;
+				continue;
+			}
+			/* Which reservations this run overlaps, for the unused check. */
+			for (j = 0; pat && j < pat->n; j++)
+				if (pat->memtypes[j].start < run->pa + run->size && pat->memtypes[j].end > run->pa)
+					used[j] = true;
+			if (run->pa >= ISA_START && run->pa + run->size <= ISA_END)
+				continue;
+			mt = iow_pat_covering(pat, run->pa, run->size);
+			if (pat && !mt) {
+				if (add(s, IOW_FIND_UNRESERVED, run->pa, run->pa + run->size, run->va, 0,
+					"0x%" PRIx64 "-0x%" PRIx64 " is mapped %s at 0x%016" PRIx64
+					" with no PAT reservation", run->pa, run->pa + run->size - 1,
+					iow_cache_mode_short(run->mode), run->va))
+					goto out;
+			} else if (mt && mt->type != run->mode) {
+				if (add(s, IOW_FIND_MODE_MISMATCH, run->pa, run->pa + run->size, run->va, 0,
+					"0x%" PRIx64 "-0x%" PRIx64 " is mapped %s at 0x%016" PRIx64
+					" but reserved %s", run->pa, run->pa + run->size - 1,
+					iow_cache_mode_short(run->mode), run->va, iow_cache_mode_short(mt->type)))
+					goto out;
+			}
+			p = realloc(pieces, (npieces + 1) * sizeof(*p));
+			if (!p)
+				goto out;
+			pieces = p;
+			pieces[npieces++] = (struct piece){ run->pa, run->pa + run->size, run->mode, m };
+		}
+	}
+	/* Aliases among non-RAM mappings: overlapping pieces of different
+	 * mappings with different modes, each pair of mappings once. */
+	qsort(pieces, npieces, sizeof(*pieces), cmp_piece);
+	for (i = 0; i < npieces; i++)
+		for (j = i + 1; j < npieces && pieces[j].pa < pieces[i].end; j++) {
+			uint64_t lo = pieces[j].pa, hi = pieces[i].end < pieces[j].end ? pieces[i].end : pieces[j].end;
+			size_t k;
+			bool dup = false;
+
+			if (pieces[i].m == pieces[j].m || pieces[i].mode == pieces[j].mode)
+				continue;
+			for (k = 0; k < s->nfindings; k++)
+				if (s->findings[k].kind == IOW_FIND_ALIAS &&
+				    ((s->findings[k].va == pieces[i].m->va && s->findings[k].va2 == pieces[j].m->va) ||
+				     (s->findings[k].va == pieces[j].m->va && s->findings[k].va2 == pieces[i].m->va)))
+					dup = true;
+			if (!dup && add(s, IOW_FIND_ALIAS, lo, hi, pieces[i].m->va, pieces[j].m->va,
+					"0x%" PRIx64 "-0x%" PRIx64 " is mapped %s at 0x%016" PRIx64 " and %s at 0x%016"
+					PRIx64, lo, hi - 1, iow_cache_mode_short(pieces[i].mode), pieces[i].m->va,
+					iow_cache_mode_short(pieces[j].mode), pieces[j].m->va))
+				goto out;
+		}
+	for (j = 0; pat && j < pat->n; j++)
+		if (!used[j] && add(s, IOW_FIND_UNUSED_RESERVATION, pat->memtypes[j].start, pat->memtypes[j].end,
+				    0, 0, "reservation [mem 0x%016" PRIx64 "-0x%016" PRIx64 "] %s has no kernel mapping",
+				    pat->memtypes[j].start, pat->memtypes[j].end,
+				    iow_cache_mode_name(pat->memtypes[j].type)))
+			goto out;
+	rc = 0;
+out:
+	free(pieces);
+	free(used);
+	return rc;
+}

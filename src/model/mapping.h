@@ -1,0 +1,73 @@
+/* model: what the page tables say about each kernel mapping of interest (an
+ * ioremap, or any vmap area that maps non-RAM or RAM with a mode other than
+ * write-back), and the findings drawn from them.  Pure data and logic: the
+ * findings are computed here from what the walkers read, so they can be
+ * tested without a guest.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef IOW_MODEL_MAPPING_H
+#define IOW_MODEL_MAPPING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/pat.h"
+#include "model/vmap.h"
+
+/* A run of pages mapped alike: present or not, physically contiguous, one
+ * leaf size, one cache mode. */
+struct iow_map_run {
+	uint64_t va, size;
+	bool present;
+	uint64_t pa;
+	uint64_t leaf_size;   /* 4 KiB, 2 MiB, 1 GiB */
+	uint64_t leaf;        /* the first leaf entry, raw */
+	unsigned mode;        /* enum iow_cache_mode, through the kernel's table */
+	bool ram;             /* the pages are RAM */
+	bool direct_known;    /* RAM: the direct map's mode of the same pages ... */
+	unsigned direct_mode; /* ... is this */
+};
+
+struct iow_mapping {
+	const struct iow_vmap_area *area;
+	uint64_t va, size;    /* the mapped part: the area less its guard page */
+	struct iow_map_run *runs;
+	size_t nruns;
+	bool ioremap;         /* VM_IOREMAP */
+	bool any_ram, any_io; /* some pages are RAM / are not */
+};
+
+enum iow_finding_kind {
+	IOW_FIND_MODE_MISMATCH, /* page tables say one mode, the reservation another */
+	IOW_FIND_UNRESERVED,    /* non-RAM mapped with no PAT reservation */
+	IOW_FIND_ALIAS,         /* one physical range, several modes */
+	IOW_FIND_RAM_IOREMAP,   /* an ioremap of RAM */
+	IOW_FIND_UNUSED_RESERVATION, /* a reservation no kernel mapping uses */
+};
+
+struct iow_finding {
+	enum iow_finding_kind kind;
+	uint64_t pa_start, pa_end;   /* the physical range concerned, end exclusive */
+	uint64_t va, va2;            /* the mapping(s) concerned (0 if none) */
+	char *text;                  /* one line, for people */
+};
+
+struct iow_mapping_set {
+	struct iow_mapping *m;
+	size_t n;
+	size_t areas_walked;         /* vmap areas whose page tables were read */
+	struct iow_finding *findings;
+	size_t nfindings;
+	char *error;
+};
+
+void iow_mapping_set_fini(struct iow_mapping_set *s);
+/* Draw the findings from S and the reservations in PAT (which may be NULL
+ * when they could not be read). */
+int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat);
+const char *iow_finding_kind_name(enum iow_finding_kind k);
+/* The reservation covering [pa, pa+size), if one covers all of it. */
+const struct iow_memtype *iow_pat_covering(const struct iow_pat *pat, uint64_t pa, uint64_t size);
+
+#endif

@@ -1,0 +1,41 @@
+/* model/pat: names and memory.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "model/pat.h"
+
+const char *iow_cache_mode_short(unsigned mode)
+{
+	static const char *const names[] = { "WB", "WC", "UC-", "UC", "WT", "WP" };
+	static char buf[IOW_CM_NUM][16];
+
+	if (mode < sizeof(names) / sizeof(names[0]))
+		return names[mode];
+	if (mode < IOW_CM_NUM) {
+		snprintf(buf[mode], sizeof(buf[mode]), "mode%u", mode);
+		return buf[mode];
+	}
+	return "mode?";
+}
+
+const char *iow_cache_mode_name(unsigned mode)
+{
+	/* cattr_name(), arch/x86/mm/pat/memtype.h */
+	static const char *const names[] = { "write-back", "write-combining", "uncached-minus",
+					     "uncached", "write-through", "write-protected" };
+
+	return mode < sizeof(names) / sizeof(names[0]) ? names[mode] : "broken";
+}
+
+void iow_pat_fini(struct iow_pat *p)
+{
+	free(p->memtypes);
+	free(p->error);
+	p->memtypes = NULL;
+	p->error = NULL;
+	p->n = 0;
+}

@@ -1,0 +1,44 @@
+/* model: x86 PAT state: the kernel's PTE-bits -> cache-mode table and its
+ * memtype reservations (arch/x86/mm/pat/), as plain C.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef IOW_MODEL_PAT_H
+#define IOW_MODEL_PAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* enum page_cache_mode (arch/x86/include/asm/pgtable_types.h); the walker
+ * checks these values against the DWARF. */
+enum iow_cache_mode {
+	IOW_CM_WB = 0,
+	IOW_CM_WC = 1,
+	IOW_CM_UC_MINUS = 2,
+	IOW_CM_UC = 3,
+	IOW_CM_WT = 4,
+	IOW_CM_WP = 5,
+	IOW_CM_NUM = 8,
+};
+
+/* "WB", "WC", "UC-", "UC", "WT", "WP", else "mode<N>". */
+const char *iow_cache_mode_short(unsigned mode);
+/* The kernel's cattr_name(): "write-back" ... "write-protected", "broken". */
+const char *iow_cache_mode_name(unsigned mode);
+
+struct iow_memtype {
+	uint64_t addr;        /* the kernel's struct memtype */
+	uint64_t start, end;  /* end EXCLUSIVE, as the tree and debugfs have it */
+	unsigned type;        /* enum page_cache_mode */
+};
+
+struct iow_pat {
+	uint8_t pte2cm[8];    /* __pte2cachemode_tbl: PAT index -> cache mode */
+	struct iow_memtype *memtypes; /* in the tree's (start) order */
+	size_t n;
+	char *error;          /* why the walk stopped early, if it did */
+};
+
+void iow_pat_fini(struct iow_pat *p);
+
+#endif

@@ -1,0 +1,289 @@
+/* render/mapping: ioremap mappings with their cache modes, the PAT list,
+ * the vmap areas annotated, and findings; as text and as JSON.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "model/pat.h"
+#include "render/json.h"
+#include "render/render.h"
+
+#define C_BAD "\033[1;31m"
+#define C_DIM "\033[2m"
+#define C_OFF "\033[0m"
+
+void iow_render_proc_pat(const struct iow_pat *pat, struct iow_sink *out)
+{
+	size_t i;
+
+	/* memtype_seq_show(), arch/x86/mm/pat/memtype.c, after the header
+	 * that pat_memtype_list's open prints. */
+	iow_sink_puts(out, "PAT memtype list:\n");
+	for (i = 0; i < pat->n && !out->failed; i++)
+		iow_sink_printf(out, "PAT: [mem 0x%016" PRIx64 "-0x%016" PRIx64 "] %s\n", pat->memtypes[i].start,
+				pat->memtypes[i].end, iow_cache_mode_name(pat->memtypes[i].type));
+}
+
+static const char *leaf_name(uint64_t size)
+{
+	return size == 4096 ? "4K" : size == (2u << 20) ? "2M" : size == (1u << 30) ? "1G" : "?";
+}
+
+static void run_line(const struct iow_map_run *run, const struct iow_pat *pat, bool color,
+		     struct iow_sink *out)
+{
+	char sz[32];
+	const struct iow_memtype *mt;
+
+	iow_human_size(run->size, sz, sizeof(sz));
+	if (!run->present) {
+		iow_sink_printf(out, "    0x%016" PRIx64 " %9s  not mapped\n", run->va, sz);
+		return;
+	}
+	iow_sink_printf(out, "    0x%016" PRIx64 " %9s  phys 0x%" PRIx64 "-0x%" PRIx64 "  %s pages  %-3s",
+			run->va, sz, run->pa, run->pa + run->size - 1, leaf_name(run->leaf_size),
+			iow_cache_mode_short(run->mode));
+	if (run->ram) {
+		iow_sink_puts(out, "  RAM");
+		if (run->direct_known)
+			iow_sink_printf(out, " (direct map %s)", iow_cache_mode_short(run->direct_mode));
+	} else if ((mt = iow_pat_covering(pat, run->pa, run->size))) {
+		bool bad = mt->type != run->mode;
+
+		iow_sink_printf(out, "  %sreserved %s [0x%" PRIx64 "-0x%" PRIx64 ")%s",
+				bad && color ? C_BAD : "", iow_cache_mode_short(mt->type), mt->start, mt->end,
+				bad && color ? C_OFF : "");
+	} else if (run->pa >= 0xa0000 && run->pa + run->size <= 0x100000) {
+		iow_sink_puts(out, "  ISA range (not tracked by PAT)");
+	} else {
+		iow_sink_printf(out, "  %sno reservation%s", color ? C_BAD : "", color ? C_OFF : "");
+	}
+	iow_sink_puts(out, "\n");
+}
+
+void iow_render_findings(const struct iow_mapping_set *s, bool color, struct iow_sink *out)
+{
+	size_t i;
+
+	if (!s->nfindings) {
+		iow_sink_puts(out, "No findings: every mapping's page-table mode agrees with its reservation, "
+				   "and no range is mapped with two modes.\n");
+		return;
+	}
+	iow_sink_printf(out, "%s%zu finding%s:%s\n", color ? C_BAD : "", s->nfindings,
+			s->nfindings == 1 ? "" : "s", color ? C_OFF : "");
+	for (i = 0; i < s->nfindings; i++)
+		iow_sink_printf(out, "  %s%-18s%s %s\n", color ? C_BAD : "",
+				iow_finding_kind_name(s->findings[i].kind), color ? C_OFF : "",
+				s->findings[i].text);
+}
+
+void iow_render_mappings(const struct iow_mapping_set *s, const struct iow_pat *pat, bool color,
+			 struct iow_sink *out)
+{
+	size_t i, r;
+
+	for (i = 0; i < s->n && !out->failed; i++) {
+		const struct iow_mapping *m = &s->m[i];
+		char sz[32];
+
+		iow_sink_printf(out, "0x%016" PRIx64 "-0x%016" PRIx64 " %9s  %s  %s\n", m->va, m->va + m->size - 1,
+				iow_human_size(m->size, sz, sizeof(sz)),
+				m->ioremap ? "ioremap" : (m->area->flags & IOW_VM_MAP) ? "vmap" : "vmalloc",
+				m->area->caller_sym ? m->area->caller_sym : "(no caller)");
+		for (r = 0; r < m->nruns; r++)
+			run_line(&m->runs[r], pat, color, out);
+	}
+	iow_sink_printf(out, "%s%zu mappings shown, %zu vmap areas walked%s\n", color ? C_DIM : "", s->n,
+			s->areas_walked, color ? C_OFF : "");
+	iow_render_findings(s, color, out);
+	if (s->error)
+		iow_sink_printf(out, "!! the walk stopped: %s\n", s->error);
+}
+
+static void json_findings(struct iow_json *j, const struct iow_mapping_set *s)
+{
+	size_t i;
+
+	iow_json_begin_array(j, "findings");
+	for (i = 0; i < s->nfindings; i++) {
+		const struct iow_finding *f = &s->findings[i];
+
+		iow_json_begin_object(j, NULL);
+		iow_json_string(j, "kind", iow_finding_kind_name(f->kind));
+		iow_json_hex(j, "phys_start", f->pa_start);
+		iow_json_hex(j, "phys_end", f->pa_end);
+		if (f->va)
+			iow_json_hex(j, "virt", f->va);
+		if (f->va2)
+			iow_json_hex(j, "virt2", f->va2);
+		iow_json_string(j, "text", f->text);
+		iow_json_end_object(j);
+	}
+	iow_json_end_array(j);
+}
+
+void iow_render_mappings_json(const struct iow_mapping_set *s, const struct iow_pat *pat,
+			      struct iow_sink *out)
+{
+	struct iow_json j;
+	size_t i, r;
+
+	iow_json_init(&j, out);
+	iow_json_begin_object(&j, NULL);
+	iow_json_begin_array(&j, "pat_table");
+	for (i = 0; i < 8; i++)
+		iow_json_string(&j, NULL, iow_cache_mode_short(pat->pte2cm[i]));
+	iow_json_end_array(&j);
+	iow_json_begin_array(&j, "mappings");
+	for (i = 0; i < s->n; i++) {
+		const struct iow_mapping *m = &s->m[i];
+
+		iow_json_begin_object(&j, NULL);
+		iow_json_hex(&j, "start", m->va);
+		iow_json_hex(&j, "end", m->va + m->size);
+		iow_json_u64(&j, "size", m->size);
+		iow_json_bool(&j, "ioremap", m->ioremap);
+		iow_json_hex(&j, "flags", m->area->flags);
+		iow_json_string(&j, "caller", m->area->caller_sym);
+		iow_json_hex(&j, "vm_phys_addr", m->area->phys_addr);
+		iow_json_begin_array(&j, "runs");
+		for (r = 0; r < m->nruns; r++) {
+			const struct iow_map_run *run = &m->runs[r];
+			const struct iow_memtype *mt;
+
+			iow_json_begin_object(&j, NULL);
+			iow_json_hex(&j, "virt", run->va);
+			iow_json_u64(&j, "size", run->size);
+			iow_json_bool(&j, "present", run->present);
+			if (run->present) {
+				iow_json_hex(&j, "phys", run->pa);
+				iow_json_u64(&j, "page_size", run->leaf_size);
+				iow_json_hex(&j, "leaf", run->leaf);
+				iow_json_string(&j, "mode", iow_cache_mode_short(run->mode));
+				iow_json_bool(&j, "ram", run->ram);
+				if (run->direct_known)
+					iow_json_string(&j, "direct_map_mode", iow_cache_mode_short(run->direct_mode));
+				mt = run->ram ? NULL : iow_pat_covering(pat, run->pa, run->size);
+				if (mt) {
+					iow_json_begin_object(&j, "reservation");
+					iow_json_hex(&j, "start", mt->start);
+					iow_json_hex(&j, "end", mt->end);
+					iow_json_string(&j, "mode", iow_cache_mode_short(mt->type));
+					iow_json_end_object(&j);
+				} else {
+					iow_json_null(&j, "reservation");
+				}
+			}
+			iow_json_end_object(&j);
+		}
+		iow_json_end_array(&j);
+		iow_json_end_object(&j);
+	}
+	iow_json_end_array(&j);
+	iow_json_u64(&j, "areas_walked", s->areas_walked);
+	json_findings(&j, s);
+	iow_json_string(&j, "error", s->error);
+	iow_json_end_object(&j);
+	iow_json_finish(&j);
+}
+
+void iow_render_vmap(const struct iow_vmap_list *l, bool color, struct iow_sink *out)
+{
+	static const struct { uint64_t bit; const char *name; } flags[] = {
+		{ IOW_VM_IOREMAP, "ioremap" }, { IOW_VM_ALLOC, "vmalloc" }, { IOW_VM_MAP, "vmap" },
+		{ IOW_VM_USERMAP, "user" }, { IOW_VM_DMA_COHERENT, "dma-coherent" },
+		{ IOW_VM_UNINITIALIZED, "uninitialized" }, { IOW_VM_NO_GUARD, "no-guard" },
+		{ IOW_VM_SPARSE, "sparse" },
+	};
+	size_t i, f;
+
+	for (i = 0; i < l->n && !out->failed; i++) {
+		const struct iow_vmap_area *a = &l->areas[i];
+		uint64_t start = a->has_vm ? a->addr : a->va_start;
+		uint64_t end = a->has_vm ? a->addr + a->size : a->va_end;
+		char sz[32];
+
+		iow_sink_printf(out, "0x%016" PRIx64 "-0x%016" PRIx64 " %9s", start, end,
+				iow_human_size(end - start, sz, sizeof(sz)));
+		if (l->per_node)
+			iow_sink_printf(out, "  node %u", a->node);
+		if (a->kind == IOW_VMAP_LAZY) {
+			iow_sink_printf(out, "  %sfreed, not yet purged%s\n", color ? C_DIM : "", color ? C_OFF : "");
+			continue;
+		}
+		if (!a->has_vm) {
+			iow_sink_puts(out, (a->va_flags & IOW_VMAP_RAM) || !l->per_node ? "  vm_map_ram\n" :
+					   "  (no vm_struct)\n");
+			continue;
+		}
+		iow_sink_puts(out, " ");
+		for (f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
+			if (a->flags & flags[f].bit)
+				iow_sink_printf(out, " %s", flags[f].name);
+		if (a->flags & ~0x107fULL)
+			iow_sink_printf(out, " 0x%" PRIx64, a->flags & (uint64_t)~0x107fULL);
+		if (a->nr_pages)
+			iow_sink_printf(out, "  %u pages", a->nr_pages);
+		if (a->page_order)
+			iow_sink_printf(out, " (order %u)", a->page_order);
+		if (a->phys_addr)
+			iow_sink_printf(out, "  phys 0x%" PRIx64, a->phys_addr);
+		iow_sink_printf(out, "  %s\n", a->caller_sym ? a->caller_sym : "");
+	}
+	if (l->error)
+		iow_sink_printf(out, "!! the walk stopped: %s\n", l->error);
+}
+
+void iow_render_vmap_json(const struct iow_vmap_list *l, struct iow_sink *out)
+{
+	struct iow_json j;
+	size_t i;
+	unsigned n;
+
+	iow_json_init(&j, out);
+	iow_json_begin_object(&j, NULL);
+	iow_json_string(&j, "layout", l->per_node ? "vmap_nodes" : "vmap_area_list");
+	iow_json_u64(&j, "nr_vmap_nodes", l->nr_vmap_nodes);
+	iow_json_begin_array(&j, "areas");
+	for (i = 0; i < l->n; i++) {
+		const struct iow_vmap_area *a = &l->areas[i];
+
+		iow_json_begin_object(&j, NULL);
+		iow_json_string(&j, "kind", a->kind == IOW_VMAP_LAZY ? "unpurged" : "busy");
+		iow_json_u64(&j, "node", a->node);
+		iow_json_hex(&j, "va_start", a->va_start);
+		iow_json_hex(&j, "va_end", a->va_end);
+		iow_json_hex(&j, "vmap_area", a->va);
+		if (a->has_vm) {
+			iow_json_hex(&j, "vm_struct", a->vm);
+			iow_json_hex(&j, "addr", a->addr);
+			iow_json_u64(&j, "size", a->size);
+			iow_json_hex(&j, "flags", a->flags);
+			iow_json_u64(&j, "nr_pages", a->nr_pages);
+			iow_json_u64(&j, "page_order", a->page_order);
+			iow_json_hex(&j, "phys_addr", a->phys_addr);
+			iow_json_hex(&j, "caller_address", a->caller);
+			iow_json_string(&j, "caller", a->caller_sym);
+			if (a->node_pages) {
+				iow_json_begin_object(&j, "node_pages");
+				for (n = 0; n < l->nr_numa; n++)
+					if (a->node_pages[n]) {
+						char key[16];
+
+						snprintf(key, sizeof(key), "N%u", n);
+						iow_json_u64(&j, key, a->node_pages[n]);
+					}
+				iow_json_end_object(&j);
+			}
+		}
+		iow_json_end_object(&j);
+	}
+	iow_json_end_array(&j);
+	iow_json_string(&j, "error", l->error);
+	iow_json_end_object(&j);
+	iow_json_finish(&j);
+}
