@@ -29,7 +29,7 @@ static void usage(FILE *f)
 	const struct iow_command *c;
 
 	fputs("Usage: iomem-walk [--target HOST:PORT|SOCKET | --core FILE] [--vmlinux FILE]\n"
-	      "                  [--stats] [--json] SUBCOMMAND [ARGS...]\n"
+	      "                  [--stats] [--json] [SUBCOMMAND [ARGS...]]   (default: tree)\n"
 	      "\n"
 	      "Show how a stopped Linux kernel has laid out device memory.\n"
 	      "\n"
@@ -175,8 +175,16 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		usage(stderr);
-		return EXIT_ERROR;
+		/* No subcommand: the annotated tree, as in GDB. */
+		static char *tree_argv[] = { (char *)"tree", NULL };
+
+		if (!target && !core) {
+			usage(stderr);
+			return EXIT_ERROR;
+		}
+		argv = tree_argv;
+		argc = 1;
+		optind = 0;
 	}
 	if (strcmp(argv[optind], "relay") == 0)
 		return run_relay(argc - optind, argv + optind, vmlinux, gopts.timeout_ms);

@@ -327,7 +327,7 @@ static struct iow_error *gdb_view(struct relay *r, const char *arg, struct iow_s
 static struct iow_error *run_line(struct relay *r, char *line, struct iow_sink *out)
 {
 	char *argv[MAX_ARGS];
-	int argc = split(line, argv, MAX_ARGS), i = 1;
+	int argc = split(line, argv, MAX_ARGS - 1), i = 1; /* room for a default word */
 	bool stats = false;
 	const struct iow_command *cmd;
 	struct iow_error *err;
@@ -352,9 +352,15 @@ static struct iow_error *run_line(struct relay *r, char *line, struct iow_sink *
 			return iow_error_create(IOW_ERR_INVALID, "unknown option %s (iomem-walk help)", argv[i]);
 		}
 	}
-	if (i >= argc || strcmp(argv[i], "help") == 0) {
+	if (i < argc && strcmp(argv[i], "help") == 0) {
 		help(out);
 		return NULL;
+	}
+	if (i >= argc) { /* iomem-walk alone: the annotated tree (DESIGN §2) */
+		static char tree[] = "tree";
+
+		argv[i] = tree;
+		argc = i + 1;
 	}
 	if (strcmp(argv[i], "gdb-view") == 0 && i + 1 < argc) {
 		if ((err = session(r)))
