@@ -217,6 +217,8 @@ int main(int argc, char **argv)
 	if (err)
 		goto out_err;
 	fflush(stdout);
+	if (s.findings)
+		rc = EXIT_FINDINGS;
 	goto out;
 out_err:
 	rc = fail(err);

@@ -25,6 +25,7 @@ struct iow_session {
 	pid_t gdb_pid;             /* a GDB whose open files may hold the vmlinux, or 0 */
 	bool json;
 	bool color; /* the output is a terminal that takes ANSI colours */
+	size_t findings; /* violations a command reported (check): the CLI exits 1 */
 };
 
 /* Open the kernel of a session whose target is set: with its vmlinux if
@@ -55,6 +56,8 @@ struct iow_error *iow_cmd_ioremap(struct iow_session *s, int argc, char **argv, 
 struct iow_error *iow_cmd_vmap(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
 /* proc pat_memtype_list */
 struct iow_error *iow_show_pat_list(struct iow_session *s, struct iow_sink *out);
+struct iow_error *iow_cmd_check(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
+struct iow_error *iow_cmd_snapshot(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
 struct iow_error *iow_cmd_pte(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
 struct iow_error *iow_cmd_info(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
 

@@ -40,9 +40,12 @@ struct iow_kernel {
 
 /* --- raw reads -------------------------------------------------------------- */
 
+/* A virtual read the target could not do, but a physical one may: a page
+ * the CPU's tables do not map, or a core without virtual addresses. */
 static bool is_fault(const struct iow_error *err)
 {
-	return err->code == IOW_ERR_FAULT || err->code == IOW_ERR_REMOTE;
+	return err->code == IOW_ERR_FAULT || err->code == IOW_ERR_REMOTE ||
+	       err->code == IOW_ERR_UNSUPPORTED;
 }
 
 /* Read physical memory known (or trusted, while bootstrapping) to be RAM:
