@@ -72,6 +72,30 @@ static void add_open_files(struct candidates *c, pid_t pid)
 	closedir(fds);
 }
 
+/* Files the process PID has mapped: GDB 13 keeps its vmlinux mapped but
+ * closes the descriptor between commands. */
+static void add_mapped_files(struct candidates *c, pid_t pid)
+{
+	char path[64], *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	if (!(f = fopen(path, "r")))
+		return;
+	while (getline(&line, &cap, f) > 0) {
+		char *p = strchr(line, '/');
+
+		if (!p)
+			continue;
+		p[strcspn(p, "\n")] = 0;
+		if (!strstr(p, ".so") && !strstr(p, "(deleted)"))
+			add(c, p);
+	}
+	free(line);
+	fclose(f);
+}
+
 static void add_glob(struct candidates *c, const char *pattern)
 {
 	glob_t g;
@@ -147,8 +171,10 @@ struct iow_error *iow_session_open_kernel(struct iow_session *s, const struct io
 		return iow_kernel_open(s->target, s->dbg, opts, &s->kernel);
 	if (env && *env)
 		add(&c, env);
-	if (s->gdb_pid > 0)
+	if (s->gdb_pid > 0) {
 		add_open_files(&c, s->gdb_pid);
+		add_mapped_files(&c, s->gdb_pid);
+	}
 	add_glob(&c, "/usr/lib/debug/boot/vmlinux-*");
 	add_glob(&c, "/usr/lib/debug/lib/modules/*/vmlinux");
 	add_glob(&c, "/boot/vmlinux-*");

@@ -14,6 +14,11 @@
  *    end of the pair and the real socket.
  * The relay runs outside GDB on purpose: whatever goes wrong in it, GDB
  * sees at worst a closed remote connection, never a crash of its own.
+ * Because we keep a descriptor of the stub's socket (to hand it back), a
+ * relay that dies without being asked (a crash, kill -9) would leave the
+ * stub serving a debugger that is gone, refusing GDB's next `target
+ * remote`; a thread watches a pipe only the relay holds open, and shuts
+ * the stub connection down when the relay vanishes.
  * Nothing here links the rest of the project.
  *
  * jit-reader-unload calls destroy(): the relay is asked to stop at a packet
@@ -29,9 +34,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,9 +63,13 @@ struct plugin {
 	dev_t pair_dev;    /* what is under gdb_fd while we relay */
 	ino_t pair_ino;
 	pid_t relay;
+	int watch_fd;      /* read end of a pipe whose write end only the relay holds */
+	pthread_t watcher;
+	bool watching;
+	int stopping;      /* we are stopping the relay ourselves (atomic) */
 };
 
-static struct plugin plugin = { .gdb_fd = -1, .stub_fd = -1, .relay = -1 };
+static struct plugin plugin = { .gdb_fd = -1, .stub_fd = -1, .relay = -1, .watch_fd = -1 };
 
 EXPORT int plugin_is_GPL_compatible(void)
 {
@@ -181,9 +192,36 @@ static const char *relay_path(void)
 	return IOW_BINDIR "/iomem-walk";
 }
 
+/* The relay's end of the watch pipe closes when it exits, however it
+ * exits.  If we did not ask it to, end the stub connection it served
+ * (shutdown acts on the socket, so our kept descriptor no longer holds the
+ * connection open; the descriptor itself is closed on unload). */
+static void *watch_relay(void *arg)
+{
+	struct pollfd pfd = { .fd = plugin.watch_fd, .events = POLLIN };
+
+	(void)arg;
+	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+		;
+	if (!__atomic_load_n(&plugin.stopping, __ATOMIC_SEQ_CST))
+		shutdown(plugin.stub_fd, SHUT_RDWR);
+	return NULL;
+}
+
+static void start_watcher(void)
+{
+	sigset_t all, old;
+
+	/* GDB's signals are for GDB's threads, never ours. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	plugin.watching = pthread_create(&plugin.watcher, NULL, watch_relay, NULL) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 static int splice_in(void)
 {
-	int sp[2] = { -1, -1 }, ack, fd = find_remote_socket();
+	int sp[2] = { -1, -1 }, wp[2] = { -1, -1 }, ack, fd = find_remote_socket();
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	static char relay[] = "relay", o_fd[] = "--fd", n3[] = "3", o_stub[] = "--stub-fd", n4[] = "4",
@@ -213,12 +251,14 @@ static int splice_in(void)
 	plugin.fd_flags = fcntl(fd, F_GETFD);
 	plugin.fl_flags = fcntl(fd, F_GETFL);
 	plugin.stub_fd = fcntl(fd, F_DUPFD_CLOEXEC, 10);
-	if (plugin.stub_fd < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0)
+	if (plugin.stub_fd < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0 ||
+	    pipe2(wp, O_CLOEXEC) != 0)
 		goto fail;
 
-	/* The relay: fd 3 is GDB's side, fd 4 the stub; nothing else of
-	 * GDB's is inherited; its own session keeps GDB's terminal signals
-	 * away from it. */
+	/* The relay: fd 3 is GDB's side, fd 4 the stub, fd 5 the watch pipe
+	 * (unused by the relay: it only has to stay open while the relay
+	 * lives); nothing else of GDB's is inherited; its own session keeps
+	 * GDB's terminal signals away from it. */
 	path = strdup(relay_path());
 	if (!path)
 		goto fail;
@@ -234,7 +274,8 @@ static int splice_in(void)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, sp[1], 3);
 	posix_spawn_file_actions_adddup2(&fa, plugin.stub_fd, 4);
-	posix_spawn_file_actions_addclosefrom_np(&fa, 5);
+	posix_spawn_file_actions_adddup2(&fa, wp[1], 5);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 6);
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
 	rc = posix_spawn(&pid, path, &fa, &attr, argv, environ);
@@ -248,6 +289,10 @@ static int splice_in(void)
 	plugin.relay = pid;
 	close(sp[1]);
 	sp[1] = -1;
+	close(wp[1]);
+	wp[1] = -1;
+	plugin.watch_fd = wp[0];
+	wp[0] = -1;
 	/* GDB's descriptor now leads to the relay. */
 	if (dup3(sp[0], fd, (plugin.fd_flags & FD_CLOEXEC) ? O_CLOEXEC : 0) < 0)
 		goto fail_relay;
@@ -258,6 +303,8 @@ static int splice_in(void)
 		plugin.pair_ino = st.st_ino;
 	}
 	plugin.gdb_fd = fd;
+	__atomic_store_n(&plugin.stopping, 0, __ATOMIC_SEQ_CST);
+	start_watcher();
 	return 0;
 
 fail_relay:
@@ -270,6 +317,13 @@ fail:
 		close(sp[0]);
 	if (sp[1] >= 0)
 		close(sp[1]);
+	if (wp[0] >= 0)
+		close(wp[0]);
+	if (wp[1] >= 0)
+		close(wp[1]);
+	if (plugin.watch_fd >= 0)
+		close(plugin.watch_fd);
+	plugin.watch_fd = -1;
 	if (plugin.stub_fd >= 0)
 		close(plugin.stub_fd);
 	plugin.stub_fd = -1;
@@ -284,6 +338,8 @@ static void stop_relay(void)
 
 	if (plugin.relay <= 0)
 		return;
+	/* Before the relay exits: its exit is no fault now (watch_relay). */
+	__atomic_store_n(&plugin.stopping, 1, __ATOMIC_SEQ_CST);
 	kill(plugin.relay, SIGTERM);
 	for (i = 0; i < 250; i++) {
 		if (waitpid(plugin.relay, NULL, WNOHANG) != 0)
@@ -295,6 +351,14 @@ static void stop_relay(void)
 		waitpid(plugin.relay, NULL, 0);
 	}
 	plugin.relay = -1;
+	/* The relay is gone, so its end of the watch pipe is closed: the
+	 * watcher returns at once. */
+	if (plugin.watching)
+		pthread_join(plugin.watcher, NULL);
+	plugin.watching = false;
+	if (plugin.watch_fd >= 0)
+		close(plugin.watch_fd);
+	plugin.watch_fd = -1;
 }
 
 static void splice_out(void)

@@ -21,7 +21,6 @@
 
 #define CHUNK 65536
 #define O_TEXT_MAX 1024      /* text bytes per O packet */
-#define GDB_ACK_TIMEOUT_MS 30000
 #define MAX_ARGS 64
 
 struct relay {
@@ -34,6 +33,9 @@ struct relay {
 	bool noack_pending;      /* GDB asked for no-ack mode, the stub has not answered */
 	bool dirty;              /* the guest ran or was written since the last command */
 	bool interrupted;
+	bool abandoned;          /* GDB stopped waiting for the command's reply */
+	bool stopping;           /* stop_fd fired while a command ran */
+	unsigned stray_acks;     /* acks GDB owes for packets it will find stale */
 	bool gdb_gone;
 	bool told_gdb_view;
 	size_t packet_size;      /* the stub's, when seen in its qSupported reply */
@@ -88,21 +90,54 @@ static struct iow_error *to_stub_raw(struct relay *r, const void *p, size_t n)
 	return write_all(r->o->stub_fd, p, n);
 }
 
+/* A byte GDB sent while one of our commands runs, other than an ack.  A
+ * 0x03 interrupts the command.  A '$' means GDB has given up on it: GDB's
+ * monitor loop (remote.c, rcmd) answers Ctrl-C with a plain QUIT between
+ * two O packets and tells the stub nothing, so the first we hear of it is
+ * GDB's next packet.  That packet is kept for the main loop.  In ack mode
+ * (QEMU's gdbstub never leaves it) at most one O packet is then in flight,
+ * and GDB skips it; in no-ack mode, O packets sent before we hear of it
+ * reach GDB as replies to its next packet: GDB gives us no way to know. */
+static void gdb_byte_during_command(struct relay *r, uint8_t c)
+{
+	if (c == IOW_RSP_INTERRUPT) {
+		r->interrupted = true;
+		return;
+	}
+	if (c == '$')
+		r->abandoned = true;
+	iow_buf_putc(&r->backlog, c);
+}
+
 /* Wait for GDB's ack of the packet we just sent, in ack mode.  Other bytes
- * GDB sends meanwhile are kept for later; a 0x03 interrupts the command. */
+ * GDB sends meanwhile are kept for later; a 0x03 interrupts the command.
+ * No timeout: a GDB that has quit the command (see above) acks nothing
+ * until the user types the next command, however long that takes, and
+ * giving up here used to kill the relay and GDB's connection with it.
+ * Waiting ends when GDB acks, sends a packet, hangs up, or we are asked
+ * to stop. */
 static struct iow_error *wait_gdb_ack(struct relay *r, bool *resend)
 {
 	*resend = false;
 	for (;;) {
-		struct pollfd pfd = { .fd = r->o->gdb_in, .events = POLLIN };
+		struct pollfd pfd[2] = {
+			{ .fd = r->o->gdb_in, .events = POLLIN },
+			{ .fd = r->o->stop_fd, .events = POLLIN },
+		};
 		uint8_t c;
 		ssize_t n;
-		int rc = poll(&pfd, 1, GDB_ACK_TIMEOUT_MS);
+		int rc = poll(pfd, r->o->stop_fd >= 0 ? 2 : 1, -1);
 
 		if (rc < 0 && errno == EINTR)
 			continue;
-		if (rc <= 0)
-			return iow_error_create(IOW_ERR_TIMEOUT, "GDB did not acknowledge a reply");
+		if (rc < 0)
+			return iow_error_errno(errno, "waiting for GDB's ack");
+		if (r->o->stop_fd >= 0 && pfd[1].revents && !pfd[0].revents) {
+			/* Unloading: stop the command; the main loop hands the
+			 * connection back. */
+			r->stopping = true;
+			return NULL;
+		}
 		n = read(r->o->gdb_in, &c, 1);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -116,10 +151,15 @@ static struct iow_error *wait_gdb_ack(struct relay *r, bool *resend)
 			*resend = true;
 			return NULL;
 		}
-		if (c == IOW_RSP_INTERRUPT)
-			r->interrupted = true;
-		else
-			iow_buf_putc(&r->backlog, c);
+		gdb_byte_during_command(r, c);
+		if (r->abandoned) {
+			/* GDB will find the packet we just sent while it waits
+			 * for the ack of its own, take it for a stale reply and
+			 * ack it (remote.c, putpkt: "Packet instead of Ack"):
+			 * that ack is ours to swallow, not the stub's. */
+			r->stray_acks++;
+			return NULL;
+		}
 	}
 }
 
@@ -129,6 +169,8 @@ static struct iow_error *to_gdb_packet(struct relay *r, const void *payload, siz
 	struct iow_error *err;
 	int tries;
 
+	if (r->abandoned || r->stopping)
+		return NULL; /* nobody is waiting for it */
 	iow_buf_init(&pkt);
 	err = iow_rsp_encode(&pkt, payload, len, IOW_RSP_BINARY);
 	for (tries = 0; !err && tries < 5; tries++) {
@@ -174,7 +216,7 @@ static bool sink_write(void *ctx, const char *s, size_t n)
 	struct relay *r = ctx;
 	struct iow_error *err;
 
-	if (r->gdb_gone || r->interrupted)
+	if (r->gdb_gone || r->interrupted || r->abandoned || r->stopping)
 		return false;
 	if (iow_buf_append(&r->out, s, n))
 		return false;
@@ -185,7 +227,7 @@ static bool sink_write(void *ctx, const char *s, size_t n)
 		iow_error_destroy(err);
 		return false;
 	}
-	return !r->interrupted;
+	return !r->interrupted && !r->abandoned && !r->stopping;
 }
 
 /* The target asks before each stub read: has GDB sent a Ctrl-C? */
@@ -196,20 +238,16 @@ static bool check_interrupt(void *ctx)
 	uint8_t buf[256];
 	ssize_t n, i;
 
-	while (!r->interrupted && poll(&pfd, 1, 0) > 0) {
+	while (!r->interrupted && !r->abandoned && poll(&pfd, 1, 0) > 0) {
 		n = read(r->o->gdb_in, buf, sizeof(buf));
 		if (n <= 0) {
 			r->gdb_gone = true;
 			return true;
 		}
-		for (i = 0; i < n; i++) {
-			if (buf[i] == IOW_RSP_INTERRUPT)
-				r->interrupted = true;
-			else
-				iow_buf_putc(&r->backlog, buf[i]);
-		}
+		for (i = 0; i < n; i++)
+			gdb_byte_during_command(r, buf[i]);
 	}
-	return r->interrupted || r->gdb_gone;
+	return r->interrupted || r->abandoned || r->stopping || r->gdb_gone;
 }
 
 /* --- the command ----------------------------------------------------------- */
@@ -394,6 +432,11 @@ static struct iow_error *handle_command(struct relay *r, const struct iow_rsp_ev
 	struct iow_sink out = { .write = sink_write, .ctx = r };
 	struct iow_error *err, *werr;
 
+	/* A new command: whatever stopped the last one is over.  (GDB may
+	 * give up on a command as late as while we wait for the ack of its
+	 * final OK; left set, the flag would silence this one and GDB would
+	 * wait for its reply for ever.) */
+	r->interrupted = r->abandoned = false;
 	if (r->ack && (err = to_gdb_raw(r, ev->checksum_ok ? "+" : "-", 1)))
 		return err;
 	if (!ev->checksum_ok)
@@ -402,19 +445,29 @@ static struct iow_error *handle_command(struct relay *r, const struct iow_rsp_ev
 				sizeof(line) - 1, &n))
 		return to_gdb_packet(r, "E01", 3);
 	line[n] = 0;
-	r->interrupted = false;
 	err = run_line(r, line, &out);
 	if (r->gdb_gone) {
 		iow_error_destroy(err);
 		return iow_error_create(IOW_ERR_IO, "GDB closed the connection");
+	}
+	if (r->abandoned || r->stopping) {
+		/* GDB no longer waits for this reply (it quit the command, or
+		 * is unloading us): any more output, or the final OK, would be
+		 * taken for the reply to its next packet.  Send nothing. */
+		iow_error_destroy(err);
+		iow_buf_reset(&r->out);
+		r->abandoned = r->interrupted = false;
+		return NULL;
 	}
 	if (r->interrupted) {
 		iow_error_destroy(err);
 		err = NULL;
 		iow_buf_reset(&r->out);
 		r->interrupted = false;
-		iow_sink_puts(&out, "iomem-walk: interrupted\n");
+		/* The sink failed when the interrupt stopped the output: clear
+		 * that first, or the notice is dropped too. */
 		out.failed = false;
+		iow_sink_puts(&out, "iomem-walk: interrupted\n");
 	}
 	if (err) {
 		out.failed = false;
@@ -521,6 +574,12 @@ static struct iow_error *from_gdb(struct relay *r, const uint8_t *p, size_t len)
 			observe_gdb(r, &ev);
 			/* fall through */
 		default:
+			if (ev.type == IOW_RSP_EV_ACK && r->stray_acks) {
+				/* GDB's ack of a reply it gave up on: ours. */
+				r->stray_acks--;
+				iow_buf_reset(&r->pending);
+				break;
+			}
 			if (ev.type == IOW_RSP_EV_INTERRUPT)
 				r->dirty = true;
 			err = to_stub_raw(r, r->pending.data, r->pending.len);
@@ -568,6 +627,7 @@ struct iow_error *iow_relay_run(const struct iow_relay_opts *o)
 	struct iow_rsp_decoder_opts dopts = { .max_payload = 1 << 24 };
 	struct iow_error *err = NULL;
 	uint8_t *buf = malloc(CHUNK);
+	bool hand_back = false;
 
 	if (!buf)
 		return &iow_error_nomem;
@@ -604,6 +664,7 @@ struct iow_error *iow_relay_run(const struct iow_relay_opts *o)
 		}
 		if (o->stop_fd >= 0 && pfd[2].revents) {
 			err = drain_gdb_to_stub(&r);
+			hand_back = true;
 			break;
 		}
 		if (pfd[1].revents) {
@@ -623,17 +684,19 @@ struct iow_error *iow_relay_run(const struct iow_relay_opts *o)
 			n = read(o->gdb_in, buf, CHUNK);
 			if (n < 0 && (errno == EINTR || errno == EAGAIN))
 				continue;
-			if (n <= 0) {
-				/* GDB hung up.  The plugin keeps a descriptor of
-				 * the stub's socket to hand back on unload, so
-				 * closing ours would not end the connection: shut
-				 * it down, or the stub would never see GDB go. */
-				shutdown(o->stub_fd, SHUT_RDWR);
-				break;
-			}
+			if (n <= 0)
+				break; /* GDB hung up */
 			err = from_gdb(&r, buf, (size_t)n);
 		}
 	}
+	/* Unless asked to hand the connection back (unload), it ends with us:
+	 * GDB hung up, the stub did, or an error broke the relay (then GDB
+	 * sees its connection close).  The plugin keeps a descriptor of the
+	 * stub's socket to hand back on unload, so closing ours would not end
+	 * the connection: shut it down, or the stub would go on serving a
+	 * debugger that is gone and refuse GDB's next `target remote`. */
+	if (!hand_back)
+		shutdown(o->stub_fd, SHUT_RDWR);
 	iow_session_fini(&r.s);
 	free(r.vmlinux);
 	iow_rsp_decoder_fini(&r.gdec);

@@ -8,8 +8,10 @@
  * (or, after an error, with its message and E01, which GDB turns into a
  * failed command).  Every other byte, in both directions, is passed on as
  * it came, packets, acks, interrupts and all.  A 0x03 from GDB during a
- * command stops it.  When GDB lets the guest run, or writes to it, the
- * relay's memory cache is dropped.
+ * command stops it; so does a new packet from GDB, which is how GDB's own
+ * Ctrl-C shows (it quits its monitor loop and sends no 0x03).  When GDB
+ * lets the guest run, or writes to it, the relay's memory cache is
+ * dropped.
  *
  * The same engine serves both ways in: the `iomem-walk relay` process that
  * GDB starts with `target remote | ...` (GDB on stdin/stdout), and the one

@@ -1,0 +1,23 @@
+#!/bin/bash
+# gdb-minimal (no Python) on a 6.1 guest: batch and MI sessions through
+# both ways in, the relay's robustness (binary writes, 100 interleaved round
+# trips, Ctrl-C in a command, continue + interrupt with fresh data after,
+# disconnect/reconnect, unload/reload, the relay killed, the stub killed;
+# and a raw RSP client that gives up on commands exactly as GDB does, and
+# sends 0x03), and GDB alive and usable after every fault.  One guest for
+# all of it.
+# gdb-6.12.sh runs the same with the ways in swapped.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/gdb-common.sh"
+gdb_prereqs
+check "GDB is Python-free (gdb-minimal)" gdb_is_python_free
+gdb_boot 6.1
+scenario_batch_sessions agent inproc
+scenario_mi_plain agent
+scenario_binary_roundtrips agent
+scenario_raw_client
+scenario_reconnect
+scenario_batch_interrupt agent
+scenario_mi_interrupt inproc
+scenario_stub_killed agent
+finish
