@@ -7,21 +7,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-#include <libiberty/hashtab.h>
-
 #include "kernel/list.h"
-
-static hashval_t hash_addr(const void *p)
-{
-	uintptr_t a = (uintptr_t)p;
-
-	return (hashval_t)(a ^ (a >> 29));
-}
-
-static int eq_addr(const void *a, const void *b)
-{
-	return a == b;
-}
+#include "util/addrset.h"
 
 struct iow_error *iow_kernel_list_walk(struct iow_kernel *k, uint64_t head, const char *what,
 				       size_t max, iow_list_fn fn, void *ctx)
@@ -30,35 +17,32 @@ struct iow_error *iow_kernel_list_walk(struct iow_kernel *k, uint64_t head, cons
 	uint64_t node[2], prev = head, cur;
 	struct iow_error *err;
 	size_t n = 0;
-	htab_t seen;
+	struct iow_addrset *seen;
 
 	if ((err = iow_kernel_read(k, head, node, sizeof(node))))
 		return iow_error_wrap(err, "reading the head of %s", what);
-	/* Kernel addresses are pointers here only as keys: the table never
-	 * dereferences them. */
-	seen = htab_create_alloc(256, hash_addr, eq_addr, NULL, calloc, free);
+	seen = iow_addrset_create();
 	if (!seen)
 		return &iow_error_nomem;
 	cur = node[0];
 	while (cur != head) {
-		void **slot;
+		int added;
 
 		if (n++ >= max) {
 			err = iow_error_at(IOW_ERR_DATA, cur, "%s has more than %zu entries: stopped at 0x%"
 					   PRIx64, what, max, cur);
 			break;
 		}
-		slot = htab_find_slot(seen, (void *)(uintptr_t)cur, INSERT);
-		if (!slot) {
+		added = iow_addrset_add(seen, cur);
+		if (added < 0) {
 			err = &iow_error_nomem;
 			break;
 		}
-		if (*slot) {
+		if (!added) {
 			err = iow_error_at(IOW_ERR_DATA, cur, "%s has a cycle: entry 0x%" PRIx64
 					   " comes again", what, cur);
 			break;
 		}
-		*slot = (void *)(uintptr_t)cur;
 		if ((err = iow_kernel_read(k, cur, node, sizeof(node)))) {
 			err = iow_error_wrap(err, "%s entry after 0x%" PRIx64, what, prev);
 			break;
@@ -73,6 +57,6 @@ struct iow_error *iow_kernel_list_walk(struct iow_kernel *k, uint64_t head, cons
 		prev = cur;
 		cur = node[0];
 	}
-	htab_delete(seen);
+	iow_addrset_destroy(seen);
 	return err;
 }

@@ -8,10 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libiberty/hashtab.h>
-
 #include "kernel/pat.h"
 #include "kernel/x86.h"
+#include "util/addrset.h"
 
 #define HINT_TREE "memtype_check_insert"     /* arch/x86/mm/pat/memtype_interval.c */
 #define HINT_TBL "update_cache_mode_entry"    /* arch/x86/mm/init.c */
@@ -55,18 +54,6 @@ static struct iow_error *check_enum(struct iow_kernel *k)
 	return NULL;
 }
 
-static hashval_t hash_addr(const void *p)
-{
-	uintptr_t a = (uintptr_t)p;
-
-	return (hashval_t)(a ^ (a >> 29));
-}
-
-static int eq_addr(const void *a, const void *b)
-{
-	return a == b;
-}
-
 static struct iow_error *walk_tree(struct iow_kernel *k, struct iow_pat *pat)
 {
 	uint64_t root, node, o_start, o_end, o_type, o_rb, o_left, o_right, size;
@@ -75,7 +62,7 @@ static struct iow_error *walk_tree(struct iow_kernel *k, struct iow_pat *pat)
 	struct iow_error *err;
 	size_t cap = 0;
 	int sp = 0;
-	htab_t seen;
+	struct iow_addrset *seen;
 
 	if ((err = off(k, "memtype", "start", &o_start)) || (err = off(k, "memtype", "end", &o_end)) ||
 	    (err = off(k, "memtype", "type", &o_type)) || (err = off(k, "memtype", "rb", &o_rb)) ||
@@ -90,7 +77,7 @@ static struct iow_error *walk_tree(struct iow_kernel *k, struct iow_pat *pat)
 	 * word is the root node pointer. */
 	if ((err = iow_kernel_read_u64(k, root, &node)))
 		return iow_error_wrap(err, "reading memtype_rbroot");
-	seen = htab_create_alloc(256, hash_addr, eq_addr, NULL, calloc, free);
+	seen = iow_addrset_create();
 	if (!seen)
 		return &iow_error_nomem;
 	/* In order: left subtree, node, right subtree; the stack holds the
@@ -98,20 +85,19 @@ static struct iow_error *walk_tree(struct iow_kernel *k, struct iow_pat *pat)
 	while (!err && (node || sp)) {
 		uint8_t raw[256];
 		struct iow_memtype *m;
-		void **slot;
+		int added;
 
 		while (node) {
-			slot = htab_find_slot(seen, (void *)(uintptr_t)node, INSERT);
-			if (!slot) {
+			added = iow_addrset_add(seen, node);
+			if (added < 0) {
 				err = &iow_error_nomem;
 				break;
 			}
-			if (*slot) {
+			if (!added) {
 				err = iow_error_at(IOW_ERR_DATA, node, "the memtype tree has a cycle at rb_node 0x%"
 						   PRIx64, node);
 				break;
 			}
-			*slot = (void *)(uintptr_t)node;
 			if (sp == MAX_DEPTH) {
 				err = iow_error_at(IOW_ERR_DATA, node, "the memtype tree is deeper than %d at 0x%"
 						   PRIx64, MAX_DEPTH, node);
@@ -153,7 +139,7 @@ static struct iow_error *walk_tree(struct iow_kernel *k, struct iow_pat *pat)
 		}
 		err = iow_kernel_read_u64(k, node + o_right, &node);
 	}
-	htab_delete(seen);
+	iow_addrset_destroy(seen);
 	return err ? iow_error_wrap(err, "walking the PAT memtype tree") : NULL;
 }
 

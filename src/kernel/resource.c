@@ -8,9 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libiberty/hashtab.h> /* needs size_t first */
-
 #include "kernel/resource.h"
+#include "util/addrset.h"
 
 #define HINT "__request_region" /* kernel/resource.c defines struct resource's users */
 
@@ -57,22 +56,10 @@ static uint64_t field(const uint8_t *raw, uint64_t off)
 struct walk {
 	struct iow_kernel *k;
 	struct layout l;
-	htab_t seen;
+	struct iow_addrset *seen;
 	struct iow_resource_tree *tree;
 	uint8_t raw[512];
 };
-
-static hashval_t hash_addr(const void *p)
-{
-	uint64_t a = *(const uint64_t *)p;
-
-	return (hashval_t)(a ^ (a >> 29));
-}
-
-static int eq_addr(const void *a, const void *b)
-{
-	return *(const uint64_t *)a == *(const uint64_t *)b;
-}
 
 static struct iow_error *stop(struct walk *w, struct iow_error *err)
 {
@@ -87,12 +74,11 @@ static struct iow_error *read_one(struct walk *w, uint64_t addr, struct iow_reso
 {
 	struct iow_error *err;
 	uint64_t name;
-	void **slot;
+	int added = iow_addrset_add(w->seen, addr);
 
-	slot = htab_find_slot(w->seen, &addr, INSERT);
-	if (!slot)
+	if (added < 0)
 		return &iow_error_nomem;
-	if (*slot)
+	if (!added)
 		return iow_error_at(IOW_ERR_DATA, addr, "resource 0x%" PRIx64 " is reached twice: "
 				    "the %s tree has a cycle", addr, w->tree->root_symbol);
 	if (w->tree->count >= IOW_RESOURCE_MAX)
@@ -100,10 +86,6 @@ static struct iow_error *read_one(struct walk *w, uint64_t addr, struct iow_reso
 				    PRIx64, IOW_RESOURCE_MAX, w->tree->root_symbol, addr);
 	if ((err = iow_kernel_read(w->k, addr, w->raw, w->l.size)))
 		return iow_error_wrap(err, "reading resource 0x%" PRIx64, addr);
-	*slot = malloc(sizeof(uint64_t));
-	if (!*slot)
-		return &iow_error_nomem;
-	memcpy(*slot, &addr, sizeof(addr));
 	r->addr = addr;
 	r->start = field(w->raw, w->l.start);
 	r->end = field(w->raw, w->l.end);
@@ -199,7 +181,7 @@ struct iow_error *iow_resource_tree_read(struct iow_kernel *k, const char *root,
 	tree->root_symbol = root;
 	if ((err = get_layout(k, &w.l)) || (err = iow_kernel_symbol(k, root, &addr)))
 		return err;
-	w.seen = htab_create_alloc(1024, hash_addr, eq_addr, free, calloc, free);
+	w.seen = iow_addrset_create();
 	if (!w.seen)
 		return &iow_error_nomem;
 	err = read_one(&w, addr, &tree->root, &c, &s, &p);
@@ -209,6 +191,6 @@ struct iow_error *iow_resource_tree_read(struct iow_kernel *k, const char *root,
 	} else {
 		stop(&w, err);
 	}
-	htab_delete(w.seen);
+	iow_addrset_destroy(w.seen);
 	return err;
 }
