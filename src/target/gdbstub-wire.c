@@ -32,6 +32,7 @@
 #define MAX_JUNK 65536           /* garbage bytes skipped while waiting for one reply */
 #define MAX_BAD_PACKETS 8        /* damaged packets per request */
 #define MAX_RESENDS 3            /* times one request is sent again after a '-' */
+#define SETTLE_MS 200            /* silence that ends a resent request's extra replies */
 
 static int64_t now_ms(void)
 {
@@ -339,6 +340,51 @@ static struct iow_error *resend(struct iow_gdbstub *g, struct exchange *x)
 	return iow_gdbstub_wire_send(g, g->pkt.data, g->pkt.len, x->name);
 }
 
+/* The stub said '-' to a request, which was sent again.  If the first copy
+ * reached it after all (a '-' that was noise), a second reply is on its
+ * way, and it must never be taken for the answer to the next request: skip
+ * (and acknowledge) what comes until the stream has been quiet for
+ * SETTLE_MS, within the timeout. */
+static struct iow_error *settle(struct iow_gdbstub *g, const char *what)
+{
+	int64_t end = now_ms() + g->timeout_ms, quiet = now_ms() + SETTLE_MS;
+	struct iow_rsp_event ev;
+	struct iow_error *err;
+	size_t n;
+	int r;
+
+	for (;;) {
+		n = iow_rsp_decoder_feed(&g->dec, g->in + g->in_pos, g->in_len - g->in_pos, &ev);
+		g->in_pos += n;
+		if (ev.type == IOW_RSP_EV_PACKET) {
+			if (g->ack_mode && ev.checksum_ok) {
+				err = iow_gdbstub_wire_send(g, "+", 1, "an acknowledgement");
+				if (err)
+					return err;
+			}
+			quiet = now_ms() + SETTLE_MS;
+			continue;
+		}
+		if (ev.type != IOW_RSP_EV_NONE)
+			continue;
+		if (now_ms() >= end)
+			return poison(g, iow_error_create(IOW_ERR_PROTOCOL, "the stub at %s did not "
+							  "fall silent within %d ms after %s",
+							  g->where, g->timeout_ms, what));
+		r = wait_fd(g->fd, POLLIN, quiet < end ? quiet : end);
+		if (r < 0)
+			return poison(g, iow_error_errno(errno, "waiting for the stub at %s",
+							 g->where));
+		if (r == 0 && now_ms() >= quiet)
+			return NULL;
+		if (r > 0) {
+			err = recv_more(g, end, what);
+			if (err)
+				return err;
+		}
+	}
+}
+
 struct iow_error *iow_gdbstub_wire_transact(struct iow_gdbstub *g, const char *req,
 					    size_t reqlen, struct iow_gdbstub_reply *r)
 {
@@ -380,6 +426,8 @@ struct iow_error *iow_gdbstub_wire_transact(struct iow_gdbstub *g, const char *r
 						       x.what);
 		}
 	}
+	if (!err && x.resends)
+		err = settle(g, x.what);
 	/* Whatever went wrong, a reply that is still to come must never be
 	 * taken for the answer to the next request. */
 	if (err && !x.in_step)
