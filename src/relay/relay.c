@@ -32,6 +32,7 @@ struct relay {
 	bool ack;
 	bool noack_pending;      /* GDB asked for no-ack mode, the stub has not answered */
 	bool dirty;              /* the guest ran or was written since the last command */
+	bool mode_changed;       /* GDB set QEMU's stub's memory mode since the last command */
 	bool interrupted;
 	bool abandoned;          /* GDB stopped waiting for the command's reply */
 	bool stopping;           /* stop_fd fired while a command ran */
@@ -339,6 +340,10 @@ static struct iow_error *session(struct relay *r)
 		iow_target_invalidate(r->s.target);
 		r->dirty = false;
 	}
+	if (r->mode_changed) {
+		iow_gdbstub_forget_mode(r->s.target);
+		r->mode_changed = false;
+	}
 	if (!r->s.dbg && r->vmlinux && (err = iow_debuginfo_open(r->vmlinux, &r->s.dbg)))
 		return err;
 	return iow_session_open_kernel(&r->s, NULL);
@@ -360,6 +365,21 @@ static struct iow_error *gdb_view(struct relay *r, const char *arg, struct iow_s
 	    text >= gdb_text ? "+" : "-", text >= gdb_text ? text - gdb_text : gdb_text - text,
 	    iow_kernel_layout(r->s.kernel)->kaslr_offset, iow_debuginfo_path(r->s.dbg));
 	return NULL;
+}
+
+/* GDB had put the stub in physical mode, which our reads undid: put it
+ * back, or say that GDB's reads now see virtual addresses. */
+static struct iow_error *restore_gdb_mode(struct relay *r, struct iow_error *err)
+{
+	struct iow_error *e = iow_gdbstub_restore_mode(r->s.target);
+
+	if (!e)
+		return err;
+	e = iow_error_wrap(e, "GDB had set Qqemu.PhyMemMode:1, and restoring it failed");
+	if (!err)
+		return e;
+	iow_error_destroy(e);
+	return err;
 }
 
 static struct iow_error *run_line(struct relay *r, char *line, struct iow_sink *out)
@@ -446,6 +466,8 @@ static struct iow_error *handle_command(struct relay *r, const struct iow_rsp_ev
 		return to_gdb_packet(r, "E01", 3);
 	line[n] = 0;
 	err = run_line(r, line, &out);
+	if (r->s.target && !r->gdb_gone)
+		err = restore_gdb_mode(r, err);
 	if (r->gdb_gone) {
 		iow_error_destroy(err);
 		return iow_error_create(IOW_ERR_IO, "GDB closed the connection");
@@ -516,6 +538,8 @@ static void observe_gdb(struct relay *r, const struct iow_rsp_event *ev)
 
 	if (strcmp(p, "QStartNoAckMode") == 0)
 		r->noack_pending = true;
+	else if (strncmp(p, "Qqemu.PhyMemMode:", 17) == 0)
+		r->mode_changed = true;
 	else if (strchr("cCsSMXGPDkR", p[0]) && p[0])
 		r->dirty = true;
 	else if (strncmp(p, "vCont;", 6) == 0 || strncmp(p, "vRun", 4) == 0 ||

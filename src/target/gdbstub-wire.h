@@ -41,6 +41,8 @@ struct iow_gdbstub {
 	bool xfer_features;  /* worth asking for target.xml */
 	int phys_support;    /* -1 not asked, 0 no, 1 yes */
 	bool phys_on;        /* the stub is, or may be, in physical mode */
+	bool mode_unknown;   /* someone else may have left it in physical mode */
+	bool found_phys;     /* ... and had: to be restored for them */
 	bool in_batch;       /* physical mode held for a whole cache call */
 	struct iow_tdesc regs;
 	bool regs_loaded;

@@ -150,6 +150,7 @@ static struct iow_error *phys_set(struct iow_gdbstub *g, bool on)
 	err = transact_str(g, on ? "Qqemu.PhyMemMode:1" : "Qqemu.PhyMemMode:0", &r);
 	if (!err && r.kind == IOW_RSP_REPLY_OK) {
 		g->phys_on = on;
+		g->mode_unknown = false;
 		return NULL;
 	}
 	if (!err) {
@@ -167,9 +168,43 @@ static struct iow_error *phys_set(struct iow_gdbstub *g, bool on)
 	return err;
 }
 
+/* QEMU keeps its memory mode across connections, and GDB may have chosen
+ * physical mode itself: ask the stub which mode it is in (QEMU answers
+ * qqemu.PhyMemMode with 0 or 1).  A stub that does not answer may still
+ * have the mode (qqemu.Supported): then it is set before it is trusted.
+ * One round trip: a new connection's handshake asks; an adopted one asks
+ * before its first read. */
+static struct iow_error *learn_mode(struct iow_gdbstub *g)
+{
+	struct iow_gdbstub_reply r;
+	struct iow_error *err;
+
+	err = transact_str(g, "qqemu.PhyMemMode", &r);
+	if (err)
+		return err;
+	if (r.kind == IOW_RSP_REPLY_DATA && r.len == 1 && (r.data[0] == '0' || r.data[0] == '1')) {
+		g->phys_support = 1;
+		g->phys_on = g->found_phys = r.data[0] == '1';
+	} else if (r.kind == IOW_RSP_REPLY_EMPTY) {
+		/* QEMU answers both or neither (4.1 added them together) */
+		g->phys_support = 0;
+		g->phys_on = false;
+	} else {
+		err = phys_probe(g);
+		if (err)
+			return err;
+		g->phys_on = g->phys_support == 1;
+	}
+	g->mode_unknown = false;
+	return NULL;
+}
+
 static struct iow_error *phys_enter(struct iow_gdbstub *g)
 {
 	struct iow_error *err;
+
+	if (g->mode_unknown && g->allow_phys && (err = learn_mode(g)))
+		return err;
 
 	if (!g->allow_phys)
 		return iow_error_create(IOW_ERR_UNSUPPORTED, "physical reads are not enabled for "
@@ -208,6 +243,10 @@ static struct iow_error *join(struct iow_error *first, struct iow_error *then)
  * physical mode (a failed switch-back): try the switch again first. */
 static struct iow_error *ensure_virtual(struct iow_gdbstub *g)
 {
+	struct iow_error *err;
+
+	if (g->mode_unknown && !g->in_batch && (err = learn_mode(g)))
+		return err;
 	if (!g->phys_on)
 		return NULL;
 	if (g->in_batch)
@@ -586,6 +625,7 @@ static struct iow_error *create(const struct iow_gdbstub_opts *opts, const char 
 	g->allow_phys = opts && opts->allow_phys;
 	g->ack_mode = true;
 	g->phys_support = -1;
+	g->mode_unknown = true;
 	iow_rsp_decoder_init(&g->dec, NULL);
 	iow_buf_init(&g->pkt);
 	iow_buf_init(&g->req);
@@ -643,7 +683,10 @@ static struct iow_error *handshake(struct iow_gdbstub *g)
 	 * chosen (GDB's '?' does it as a side effect; '?' also makes QEMU
 	 * drop every breakpoint).  "Hg0" asks for any thread; whatever the
 	 * answer, the requests that follow say for themselves if it failed. */
-	return transact_str(g, "Hg0", &r);
+	err = transact_str(g, "Hg0", &r);
+	if (!err)
+		err = learn_mode(g);
+	return err;
 }
 
 struct iow_error *iow_gdbstub_connect(const char *addr, const struct iow_gdbstub_opts *opts,
@@ -710,4 +753,28 @@ bool iow_gdbstub_info(const struct iow_target *t, struct iow_gdbstub_info *info)
 	info->builtin_regs = g->builtin_regs;
 	info->phys_mode = g->phys_support;
 	return true;
+}
+
+void iow_gdbstub_forget_mode(struct iow_target *t)
+{
+	if (t && t->ops == &gdbstub_ops)
+		to_gdbstub(t)->mode_unknown = true;
+}
+
+struct iow_error *iow_gdbstub_restore_mode(struct iow_target *t)
+{
+	struct iow_gdbstub *g;
+	struct iow_error *err;
+
+	if (!t || t->ops != &gdbstub_ops)
+		return NULL;
+	g = to_gdbstub(t);
+	if (!g->found_phys)
+		return NULL;
+	g->found_phys = false;
+	err = phys_set(g, true);
+	/* It is the other client's mode again, not ours to undo. */
+	g->phys_on = false;
+	g->mode_unknown = true;
+	return err;
 }

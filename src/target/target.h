@@ -149,6 +149,18 @@ struct iow_error *iow_gdbstub_connect(const char *addr, const struct iow_gdbstub
 struct iow_error *iow_gdbstub_adopt(int fd, bool ack_mode, const struct iow_gdbstub_opts *opts,
 				    struct iow_target **out);
 
+/* QEMU's stub keeps its memory mode (qemu.PhyMemMode) across connections,
+ * and GDB on a shared connection may choose physical mode itself.  A new
+ * gdbstub target therefore does not trust the mode: before its first read
+ * it asks the stub, and leaves physical mode if it finds it.
+ * forget_mode makes the target ask again before its next read (the relay
+ * calls it when GDB changed the mode); restore_mode puts back the physical
+ * mode the target found and left (the relay calls it after each command,
+ * so that GDB's own reads stay physical).  Both do nothing to targets that
+ * are no gdbstub. */
+void iow_gdbstub_forget_mode(struct iow_target *t);
+struct iow_error *iow_gdbstub_restore_mode(struct iow_target *t);
+
 /* What a gdbstub connection found out, for --stats and tests. */
 struct iow_gdbstub_info {
 	size_t packet_size; /* the stub's PacketSize, or the one assumed */

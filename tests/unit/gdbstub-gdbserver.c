@@ -411,8 +411,8 @@ int main(int argc, char **argv)
 	tap_ok(iow_gdbstub_info(t, &info) && !info.ack_mode, "no-ack mode was negotiated");
 	tap_ok(info.packet_size >= 4096 && t->max_read == 4096,
 	       "PacketSize 0x%zx: reads of a whole page (%zu)", info.packet_size, t->max_read);
-	tap_ok(st->round_trips == 3, "the handshake took three round trips (qSupported, "
-	       "QStartNoAckMode, Hg0): %" PRIu64, st->round_trips);
+	tap_ok(st->round_trips == 4, "the handshake took four round trips (qSupported, "
+	       "QStartNoAckMode, Hg0, qqemu.PhyMemMode): %" PRIu64, st->round_trips);
 
 	rt = st->round_trips;
 	tap_ok(read_pattern(t, &a, 0, 8), "a small read");

@@ -46,6 +46,7 @@
 #define XBYTES 0xa0000
 #define TOOLONG 0xb0000
 #define GONE 0xc0000
+#define DUPNACK 0xd0000
 
 struct stub {
 	int fd;
@@ -54,7 +55,7 @@ struct stub {
 	bool phys;       /* in physical mode */
 	bool stuck;      /* refuses to leave physical mode */
 	bool no_p;       /* answers 'p' with nothing */
-	bool badsum_done, nack_done;
+	bool badsum_done, nack_done, dupnack_done;
 	int acks;        /* '+' received */
 	struct iow_buf last; /* the last reply, framed, for a '-' */
 	struct iow_buf log;  /* the packets received, ';'-separated */
@@ -185,7 +186,8 @@ static void read_memory(struct stub *s, uint64_t addr, size_t len)
 	else if (!((addr >= 0x10000 && addr + len <= 0x20000) ||
 		   (addr >= NOISY && addr + len <= NOISY + 0x1000) ||
 		   (addr >= BADSUM && addr + len <= BADSUM + 0x1000) ||
-		   (addr >= NACK && addr + len <= NACK + 0x1000)))
+		   (addr >= NACK && addr + len <= NACK + 0x1000) ||
+		   (addr >= DUPNACK && addr + len <= DUPNACK + 0x1000)))
 		return reply(s, "E14");
 	for (i = 0; i < n; i++)
 		data[i] = pattern(addr + i, s->phys);
@@ -217,6 +219,10 @@ static void monitor(struct stub *s, const char *hex)
 	if (!strcmp(cmd, "acks")) {
 		snprintf(cmd, sizeof(cmd), "%d", s->acks);
 		return reply_hex(s, 0, cmd, strlen(cmd));
+	}
+	if (!strcmp(cmd, "phys")) { /* as another client would leave it */
+		s->phys = true;
+		return reply(s, "OK");
 	}
 	if (!strcmp(cmd, "stuck") || !strcmp(cmd, "unstuck")) {
 		s->stuck = cmd[0] == 's';
@@ -269,6 +275,8 @@ static void handle(struct stub *s, const char *p)
 		reply_hex(s, 0, regs, 24);
 	} else if (!strncmp(p, "qRcmd,", 6)) {
 		monitor(s, p + 6);
+	} else if (!strcmp(p, "qqemu.PhyMemMode")) {
+		reply(s, s->phys ? "1" : "0");
 	} else if (!strcmp(p, "qqemu.Supported")) {
 		reply(s, "sstepbits;sstep;PhyMemMode");
 	} else if (!strcmp(p, "Qqemu.PhyMemMode:1")) {
@@ -313,6 +321,12 @@ static __attribute__((noreturn)) void stub_run(int fd, bool offer_noack, bool st
 					s.nack_done = true;
 					out(&s, "-", 1);
 					continue;
+				}
+				if (s.ack && !s.dupnack_done && !strncmp((const char *)ev.payload, "md0000,", 7)) {
+					/* a '-' that is noise: the request is answered
+					 * all the same, and again when it comes again */
+					s.dupnack_done = true;
+					out(&s, "-", 1);
 				}
 				if (s.ack)
 					out(&s, "+", 1);
@@ -544,9 +558,9 @@ static void test_handshake_and_memory(void)
 	tap_ok(iow_gdbstub_info(t, &info) && !info.ack_mode && info.packet_size == 0x200 &&
 		       info.xfer_features, "qSupported read: PacketSize, qXfer, no-ack mode taken");
 	tap_ok(t->max_read == 0x100, "reads are half the packet size (%zu)", t->max_read);
-	tap_ok(st->round_trips == 3, "handshake: qSupported, QStartNoAckMode, Hg0");
+	tap_ok(st->round_trips == 4, "handshake: qSupported, QStartNoAckMode, Hg0, qqemu.PhyMemMode");
 	log = mon(t, "log");
-	tap_ok(!strcmp(log, "qSupported:xmlRegisters=i386;QStartNoAckMode;Hg0;"),
+	tap_ok(!strcmp(log, "qSupported:xmlRegisters=i386;QStartNoAckMode;Hg0;qqemu.PhyMemMode;"),
 	       "the handshake's packets, in order: %s", log);
 	free(log);
 
@@ -606,16 +620,23 @@ static void test_ack_mode(void)
 	rt = st->round_trips;
 	sent = st->bytes_sent;
 	tap_ok(read_ok(t, IOW_SPACE_VIRT, 0x10000, 8), "ack mode: a read");
-	tap_ok(st->round_trips == rt + 1, "... one round trip, nothing sent before it (adopted)");
-	tap_ok(st->bytes_sent == sent + 14 + 1, "... its bytes counted, the '+' too (%"
-	       PRIu64 ": $m10000,100#xx and +)", st->bytes_sent - sent);
+	tap_ok(st->round_trips == rt + 2, "... two round trips: the stub's memory mode, "
+	       "asked once (adopted), then the read");
+	tap_ok(st->bytes_sent == sent + 20 + 1 + 14 + 1, "... their bytes counted, the '+'s too (%"
+	       PRIu64 ": $qqemu.PhyMemMode#xx, $m10000,100#xx and two +)", st->bytes_sent - sent);
 	tap_ok(read_ok(t, IOW_SPACE_VIRT, NACK, 8), "the stub says '-': the request is sent again");
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, DUPNACK, 8), "a stray '-' before a good reply: the "
+	       "request is sent again, and answered twice");
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, 0x11000, 8), "... the second answer is not taken for the "
+	       "next request's");
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, 0x11800, 8), "... nor for the one after");
 	tap_ok(read_ok(t, IOW_SPACE_VIRT, BADSUM, 8), "a reply with a bad checksum: '-', and "
 	       "the good copy is taken");
 	acks = mon(t, "acks");
-	/* 3 reads + the damaged reply's good copy, and "acks" counts before
-	 * its own reply is acknowledged */
-	tap_ok(!strcmp(acks, "3"), "every good reply was acknowledged (%s)", acks);
+	/* the mode query, 6 reads, the stray '-''s second answer, the damaged
+	 * reply's good copy, and "acks" counts before its own reply is
+	 * acknowledged */
+	tap_ok(!strcmp(acks, "8"), "every good reply was acknowledged (%s)", acks);
 	free(acks);
 	iow_target_destroy(t);
 }
@@ -628,8 +649,8 @@ static void test_phys(void)
 
 	tap_ok(read_ok(t, IOW_SPACE_PHYS, 0x10000, 8), "a physical read");
 	log = mon(t, "log");
-	tap_ok(!strcmp(log, "qqemu.Supported;Qqemu.PhyMemMode:1;m10000,100;Qqemu.PhyMemMode:0;"),
-	       "... asks once, switches, reads, switches back: %s", log);
+	tap_ok(!strcmp(log, "qqemu.PhyMemMode;Qqemu.PhyMemMode:1;m10000,100;Qqemu.PhyMemMode:0;"),
+	       "... asks the mode once, switches, reads, switches back: %s", log);
 	free(log);
 	tap_ok(iow_gdbstub_info(t, &info) && info.phys_mode == 1, "... and remembers the answer");
 	tap_ok(read_ok(t, IOW_SPACE_PHYS, 0x12000, 3 * 4096), "a physical read of three pages");
@@ -660,6 +681,29 @@ static void test_phys(void)
 	free(log);
 	tap_ok(mon_is(t, "unstuck", ""), "the stub will leave it again");
 	tap_ok(read_ok(t, IOW_SPACE_VIRT, 0x14000, 8), "once the stub switches back, they work");
+	iow_target_destroy(t);
+
+	/* Left in physical mode by another client (QEMU keeps the mode across
+	 * connections; GDB may choose it on a shared one). */
+	t = adopt_stub(false, 2000, true);
+	tap_ok(mon_is(t, "phys", ""), "another client leaves the stub in physical mode");
+	free(mon(t, "log"));
+	iow_gdbstub_forget_mode(t);
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, 0x15000, 8), "a virtual read gets the virtual bytes");
+	log = mon(t, "log");
+	tap_ok(!strcmp(log, "qqemu.PhyMemMode;Qqemu.PhyMemMode:0;m15000,100;"),
+	       "... after asking the mode and leaving physical mode: %s", log);
+	free(log);
+	tap_ok(!iow_gdbstub_restore_mode(t), "the mode found is restored");
+	log = mon(t, "log");
+	tap_ok(!strcmp(log, "Qqemu.PhyMemMode:1;"), "... with Qqemu.PhyMemMode:1: %s", log);
+	free(log);
+	tap_ok(!iow_gdbstub_restore_mode(t), "restoring again does nothing");
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, 0x16000, 8), "the next virtual read is right too");
+	log = mon(t, "log");
+	tap_ok(!strcmp(log, "qqemu.PhyMemMode;Qqemu.PhyMemMode:0;m16000,100;"),
+	       "... it asked again (the other client's mode): %s", log);
+	free(log);
 	iow_target_destroy(t);
 }
 
