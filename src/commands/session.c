@@ -138,17 +138,23 @@ pid_t iow_find_gdb_pid(void)
 	return 0;
 }
 
+/* Try the vmlinux at PATH.  *STUB_FAILED: the error is the stub's or the
+ * connection's (no other file would do better), not the file's. */
 static struct iow_error *try_one(struct iow_session *s, const char *path,
-				 const struct iow_kernel_opts *opts)
+				 const struct iow_kernel_opts *opts, bool *stub_failed)
 {
 	struct iow_debuginfo *dbg;
 	struct iow_kernel *k;
 	struct iow_error *err = iow_debuginfo_open(path, &dbg);
 
+	*stub_failed = false;
 	if (err)
 		return err;
 	err = iow_kernel_open(s->target, dbg, opts, &k);
 	if (err) {
+		*stub_failed = err->code == IOW_ERR_IO || err->code == IOW_ERR_TIMEOUT ||
+			       err->code == IOW_ERR_PROTOCOL || err->code == IOW_ERR_INTERRUPTED ||
+			       err->code == IOW_ERR_REMOTE;
 		iow_debuginfo_destroy(dbg);
 		return err;
 	}
@@ -180,10 +186,14 @@ struct iow_error *iow_session_open_kernel(struct iow_session *s, const struct io
 	add_glob(&c, "/boot/vmlinux-*");
 	add_glob(&c, "/lib/modules/*/build/vmlinux");
 	for (i = 0; i < c.n; i++) {
+		bool stub_failed;
+
 		iow_error_destroy(err);
-		err = try_one(s, c.path[i], opts);
+		err = try_one(s, c.path[i], opts, &stub_failed);
 		if (!err)
 			break;
+		if (stub_failed) /* the stub's failure, not the file's: say that */
+			goto out;
 		if (strlen(tried) + strlen(c.path[i]) + 4 < sizeof(tried))
 			snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), "%s%s",
 				 tried[0] ? ", " : "", c.path[i]);
@@ -204,6 +214,7 @@ struct iow_error *iow_session_open_kernel(struct iow_session *s, const struct io
 				       why->message);
 		iow_error_destroy(why);
 	}
+out:
 	for (i = 0; i < c.n; i++)
 		free(c.path[i]);
 	return err;
