@@ -159,7 +159,7 @@ struct iow_error *iow_cmd_tree(struct iow_session *s, int argc, char **argv, str
 	bool json = s->json, mappings = true;
 	struct attach_ctx actx = { .color = s->color };
 	struct iow_view v;
-	struct iow_error *err;
+	struct iow_error *err, *map_err = NULL;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -193,21 +193,26 @@ struct iow_error *iow_cmd_tree(struct iow_session *s, int argc, char **argv, str
 	}
 	/* Who maps what: iomem only (port I/O is not mapped). */
 	if (mappings && strcmp(root, "iomem_resource") == 0) {
-		err = iow_view_load(s, &v, true);
-		if (!iow_error_partial(err)) {
+		map_err = iow_view_load(s, &v, true);
+		if (!iow_error_partial(map_err)) {
 			iow_view_fini(&v);
-			return err;
+			return map_err;
 		}
-		iow_error_destroy(err);
+		/* Corrupt vmap or memtype data: the tree still shows, with the
+		 * mappings that could be read, and the command fails after it
+		 * (never "no findings" from a walk that did not finish). */
 		actx.v = &v;
 		opts.attached = attached;
 		opts.attached_json = attached_json;
 		opts.ctx = &actx;
 	}
 	err = show(s, root, out, json ? iow_render_resource_json : iow_render_resource_tree, &opts);
-	if (!json && actx.v)
+	if (!json && actx.v && !map_err)
 		iow_render_findings(&v.maps, s->color, out);
 	if (actx.v)
 		iow_view_fini(&v);
+	if (map_err && !err)
+		return iow_error_wrap(map_err, "the mappings shown under the resources are incomplete");
+	iow_error_destroy(map_err);
 	return err;
 }
