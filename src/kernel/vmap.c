@@ -100,10 +100,14 @@ static struct iow_error *numa_counts(struct walk *w, struct iow_vmap_area *a)
 	if (!a->node_pages)
 		return &iow_error_nomem;
 	if (nn == 1) { /* every page is on node 0: no need to read them */
-		for (nr = 0; nr < a->nr_pages; nr += step)
-			a->node_pages[0] += step;
+		a->node_pages[0] = (uint32_t)(((uint64_t)a->nr_pages + step - 1) / step * step);
 		return NULL;
 	}
+	/* More pages than the area holds is corrupt data: reading that many
+	 * page pointers (up to 2^32) would not end in useful time. */
+	if ((uint64_t)a->nr_pages * w->l.page_size > a->size)
+		return iow_error_at(IOW_ERR_DATA, a->vm, "vm_struct 0x%" PRIx64 " has %u pages, "
+				    "more than its %" PRIu64 " bytes hold", a->vm, a->nr_pages, a->size);
 	for (nr = 0; nr < a->nr_pages; nr += step) {
 		uint64_t page, pfn;
 
