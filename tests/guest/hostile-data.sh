@@ -194,7 +194,7 @@ poke_phys $paddr "$ENTRY"
 check "page table restored: ioremap works again" eval 'iow ioremap >/dev/null'
 
 # --- no device reads, and the check is not blind ---------------------------------------
-sleep 1
+sleep 2
 check "over all these walks, no device memory was read" test "$(device_reads)" = "$reads0"
 gdb -nx -batch -ex "target remote $IOW_GDB" -ex "x/wx $HPET_VA" -ex disconnect >/dev/null 2>&1
 ok=1
