@@ -3,12 +3,13 @@
  *
  * Each cached page is one (space, 4 KiB page) entry in a libiberty hash
  * table, with a bitmap of its valid 64-byte lines and a place in an LRU list
- * that bounds the cache.  A miss reads from the first missing line the
- * caller needs onward, to the end of the page and at most max_read bytes
- * per back-end read: one round trip brings a whole structure and its
- * neighbours (a slab page of vmap_areas, a page-table page).  The read-ahead
- * never crosses into the next page, whose memory may not be RAM, and it
- * stops at lines already cached once the ones asked for are covered.
+ * that bounds the cache.  A miss reads the missing lines of the aligned
+ * max_read-sized block around the first line the caller needs (moved back
+ * if the lines asked for would not fit): one round trip brings a whole
+ * structure and its neighbours on both sides (a slab page of vmap_areas or
+ * resources, a page-table page).  The read-ahead never crosses into the
+ * next page, whose memory may not be RAM, and it stops at lines already
+ * cached once the ones asked for are covered.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
@@ -262,10 +263,24 @@ static struct iow_error *fill(struct iow_target *t, struct call *call, struct pa
 	if (max_lines > LINES)
 		max_lines = LINES;
 	while ((missing = want & ~p->valid)) {
+		unsigned int top, ws;
+
 		start = (unsigned int)__builtin_ctzll(missing);
-		end = start + 1;
-		while (end < LINES && end - start < max_lines &&
-		       (end <= last || !(p->valid & (UINT64_C(1) << end))))
+		/* The window of one read: max_lines lines, aligned, holding the
+		 * first missing line and as much of the wanted ones as fit;
+		 * moved back only if they would not fit.  Aligned rather than
+		 * starting at the miss: the objects before the one asked for
+		 * (slab neighbours, a tree walked out of address order) are as
+		 * likely to be wanted next as those after it. */
+		top = last < start + max_lines - 1 ? last : start + max_lines - 1;
+		ws = start - start % max_lines;
+		if (ws + max_lines <= top)
+			ws = top + 1 - max_lines;
+		while (start > ws && !(p->valid & (UINT64_C(1) << (start - 1))))
+			start--;
+		end = (unsigned int)__builtin_ctzll(missing) + 1;
+		while (end < LINES && end < ws + max_lines &&
+		       (end <= top || !(p->valid & (UINT64_C(1) << end))))
 			end++;
 		err = backend_read(t, call, p->key.base + start * LINE_SIZE,
 				   p->data + start * LINE_SIZE, (end - start) * LINE_SIZE);

@@ -5,9 +5,9 @@
  * in gdbstub.c, for QEMU, gdbserver or any other stub) and an ELF core
  * (core.c: QEMU dump-guest-memory and kdump-style vmcores).  Above them,
  * target.c keeps a page-granular cache: every page holds a bitmap of valid
- * 64-byte lines; a miss reads from the first missing line onward, up to the
- * end of that page and to the back end's largest single read, so one round
- * trip fetches a whole structure and its neighbours but never crosses into
+ * 64-byte lines; a miss reads the aligned block, as large as the back end's
+ * largest single read, around the first missing line, so one round trip
+ * fetches a whole structure and its neighbours but never crosses into
  * another page (a page of kernel data is RAM; its neighbour may not be).
  * Every round trip and byte is counted for --stats.
  *

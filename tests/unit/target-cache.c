@@ -217,37 +217,41 @@ static void test_read_ahead(void)
 
 	tap_ok(st->reads == 0 && st->cache_hits == 0 && st->mem_bytes == 0, "stats start at zero");
 	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x10108, 8), "a first read returns the right bytes");
-	tap_ok(f->nlog == 1 && logged_is(f, 0, IOW_SPACE_VIRT, 0x10100, 2048),
-	       "a miss reads from its line onward, max_read bytes");
-	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x10100, 0x800), "the read-ahead serves a later read");
-	tap_ok(f->nlog == 1, "... from the cache");
-	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x10a10, 4), "a read beyond the read-ahead");
-	tap_ok(f->nlog == 2 && logged_is(f, 1, IOW_SPACE_VIRT, 0x10a00, 0x600),
-	       "... reads from its line to the end of the page, no further");
-	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x10000, 0x100), "a read before the cached lines");
-	tap_ok(f->nlog == 3 && logged_is(f, 2, IOW_SPACE_VIRT, 0x10000, 0x100),
-	       "... stops its read-ahead at the first cached line");
-	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x10900, 0x100), "a read of the one missing gap");
-	tap_ok(f->nlog == 4 && logged_is(f, 3, IOW_SPACE_VIRT, 0x10900, 0x100),
-	       "... reads just the gap");
+	tap_ok(f->nlog == 1 && logged_is(f, 0, IOW_SPACE_VIRT, 0x10000, 2048),
+	       "a miss reads the aligned max_read block around it");
+	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x10000, 0x100), "a read before the missed line");
+	tap_ok(f->nlog == 1, "... comes from the cache: neighbours before it came along");
+	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x10a10, 4), "a read in the other half of the page");
+	tap_ok(f->nlog == 2 && logged_is(f, 1, IOW_SPACE_VIRT, 0x10800, 0x800),
+	       "... reads that half, from its start");
 	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x10000, PAGE), "the whole page is now cached");
-	tap_ok(f->nlog == 4, "... with no more reads");
+	tap_ok(f->nlog == 2, "... with no more reads");
+
+	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x43780, 0x100), "a read across two blocks");
+	tap_ok(f->nlog == 3 && logged_is(f, 2, IOW_SPACE_VIRT, 0x43080, 0x800),
+	       "... is one read, its window moved back to hold it all");
+	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x43000, 0x40), "a read before those lines");
+	tap_ok(f->nlog == 4 && logged_is(f, 3, IOW_SPACE_VIRT, 0x43000, 0x80),
+	       "... stops its read-ahead at the first cached line");
+	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x43880, 0x40), "a read just after them");
+	tap_ok(f->nlog == 5 && logged_is(f, 4, IOW_SPACE_VIRT, 0x43880, 0x780),
+	       "... reads from its line to the end of its block, no further back");
 
 	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x20ff0, 32), "a read across a page boundary");
-	tap_ok(f->nlog == 6 && logged_is(f, 4, IOW_SPACE_VIRT, 0x20fc0, 0x40) &&
-		       logged_is(f, 5, IOW_SPACE_VIRT, 0x21000, 2048),
+	tap_ok(f->nlog == 7 && logged_is(f, 5, IOW_SPACE_VIRT, 0x20800, 0x800) &&
+		       logged_is(f, 6, IOW_SPACE_VIRT, 0x21000, 2048),
 	       "... reads each page on its own");
 	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x30000, 3 * PAGE), "a read of three pages");
-	tap_ok(f->nlog == 12, "... takes two max_read reads per page");
+	tap_ok(f->nlog == 13, "... takes two max_read reads per page");
 
 	tap_ok(!f->crossed_page, "no read crossed a page");
 	tap_ok(!f->too_long, "no read was longer than max_read");
 	for (i = 0; i < f->nlog; i++)
 		total += f->log[i].len;
 	tap_is_u64(st->mem_bytes, total, "mem_bytes counts the back end's bytes");
-	tap_is_u64(st->reads, 8, "reads counts the calls");
+	tap_is_u64(st->reads, 9, "reads counts the calls");
 	tap_is_u64(st->cache_hits, 2, "cache_hits counts the calls served from the cache");
-	tap_is_u64(st->cache_misses, 6, "cache_misses counts the others");
+	tap_is_u64(st->cache_misses, 7, "cache_misses counts the others");
 	iow_target_destroy(&f->t);
 }
 
@@ -280,7 +284,7 @@ static void test_faults(void)
 	size_t before;
 
 	f->fault_lo[0] = 0x50000, f->fault_hi[0] = 0x51000; /* an unmapped page */
-	f->fault_lo[1] = 0x60800, f->fault_hi[1] = 0x61000; /* a stub that stops mid-page */
+	f->fault_lo[1] = 0x60a00, f->fault_hi[1] = 0x61000; /* a stub that stops mid-page */
 	f->nfaults = 2;
 
 	err = iow_target_read(&f->t, IOW_SPACE_VIRT, 0x4fff0, buf, 32);
@@ -295,14 +299,14 @@ static void test_faults(void)
 	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x4fff0, 16), "the good page before it still reads");
 
 	before = f->nlog;
-	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x60100, 8),
+	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x60900, 8),
 	       "a read whose read-ahead faults still returns what was asked");
-	tap_ok(f->nlog == before + 2 && logged_is(f, before, IOW_SPACE_VIRT, 0x60100, 2048) &&
-		       logged_is(f, before + 1, IOW_SPACE_VIRT, 0x60100, 8),
+	tap_ok(f->nlog == before + 2 && logged_is(f, before, IOW_SPACE_VIRT, 0x60800, 2048) &&
+		       logged_is(f, before + 1, IOW_SPACE_VIRT, 0x60900, 8),
 	       "... by asking again for exactly that");
-	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x60100, 16), "the scribbled read-ahead was not kept");
-	err = iow_target_read(&f->t, IOW_SPACE_VIRT, 0x607f8, buf, 16);
-	tap_ok(err && err->code == IOW_ERR_FAULT && err->addr == 0x60800,
+	tap_ok(read_ok(f, IOW_SPACE_VIRT, 0x60900, 16), "the scribbled read-ahead was not kept");
+	err = iow_target_read(&f->t, IOW_SPACE_VIRT, 0x609f8, buf, 16);
+	tap_ok(err && err->code == IOW_ERR_FAULT && err->addr == 0x60a00,
 	       "a read across the fault line fails at the first bad byte");
 	iow_error_destroy(err);
 
