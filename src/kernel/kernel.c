@@ -377,7 +377,10 @@ static struct iow_error *image_read(struct iow_kernel *k, const char *sym, void 
 	if (err)
 		return err;
 	addr += k->lay.kaslr_offset;
-	if (!k->image_known)
+	/* Until the direct map is known, iow_kernel_read() would read the
+	 * image physically, switching QEMU's stub back and forth (three round
+	 * trips a read); the CPU's page tables map the image. */
+	if (!k->image_known || !k->direct_known)
 		err = boot_read(k, addr, buf, len);
 	else
 		err = iow_kernel_read(k, addr, buf, len);
@@ -560,16 +563,21 @@ struct iow_error *iow_kernel_open(struct iow_target *t, struct iow_debuginfo *db
 	if (iow_debuginfo_has_symbol(dbg, "physical_mask") &&
 	    (err = image_read(k, "physical_mask", &k->lay.physical_mask, 8)))
 		goto fail;
-	/* 5-level paging: CR4.LA57 where the target has registers, else the
-	 * kernel's own flag (arch/x86/kernel/head64.c). */
-	err = iow_target_read_reg(t, "cr4", &cr4);
-	if (!err) {
-		k->lay.levels = (cr4 & CR4_LA57) ? 5 : 4;
-	} else {
-		iow_error_destroy(err);
+	/* 5-level paging: the kernel's own flag (arch/x86/kernel/head64.c),
+	 * next to the variables just read; CR4.LA57 only for a kernel without
+	 * it (reading a register costs the target description first: six
+	 * round trips on QEMU). */
+	if (iow_debuginfo_has_symbol(dbg, "__pgtable_l5_enabled")) {
 		if ((err = image_read(k, "__pgtable_l5_enabled", &l5, 4)))
 			goto fail;
 		k->lay.levels = l5 ? 5 : 4;
+	} else if ((err = iow_target_read_reg(t, "cr4", &cr4)) == NULL) {
+		k->lay.levels = (cr4 & CR4_LA57) ? 5 : 4;
+	} else {
+		/* no flag, no register: a kernel built without 5-level paging */
+		iow_error_destroy(err);
+		err = NULL;
+		k->lay.levels = 4;
 	}
 	if ((err = link_symbol(k, "init_top_pgt", &init_top_pgt)))
 		goto fail;
