@@ -177,7 +177,8 @@ struct iow_error *iow_mappings_read(struct iow_kernel *k, const struct iow_pat *
 	}
 	free(order);
 	/* Back in the list's order, the order the views print. */
-	qsort(set->m, set->n, sizeof(*set->m), cmp_area);
+	if (set->n)
+		qsort(set->m, set->n, sizeof(*set->m), cmp_area);
 	if (!err && iow_mapping_find(set, pat))
 		err = &iow_error_nomem;
 	if (err && !set->error)

@@ -139,7 +139,8 @@ static void mark_used(struct piece *spans, size_t n, const struct iow_pat *pat, 
 {
 	size_t i, j;
 
-	qsort(spans, n, sizeof(*spans), cmp_piece);
+	if (n)
+		qsort(spans, n, sizeof(*spans), cmp_piece);
 	for (i = 1; i < n; i++) /* spans[i].end: the largest end of spans[0..i] */
 		if (spans[i].end < spans[i - 1].end)
 			spans[i].end = spans[i - 1].end;
@@ -222,7 +223,8 @@ int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat)
 	}
 	/* Aliases among non-RAM mappings: overlapping pieces of different
 	 * mappings with different modes, each pair of mappings once. */
-	qsort(pieces, npieces, sizeof(*pieces), cmp_piece);
+	if (npieces) /* qsort() takes no NULL, even for nothing */
+		qsort(pieces, npieces, sizeof(*pieces), cmp_piece);
 	for (i = 0; i < npieces; i++)
 		for (j = i + 1; j < npieces && pieces[j].pa < pieces[i].end; j++) {
 			uint64_t lo = pieces[j].pa, hi = pieces[i].end < pieces[j].end ? pieces[i].end : pieces[j].end;
