@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/kernel.h"
+#include "kernel/internal.h"
 
 #define PAGE_SIZE 4096ULL
 #define PAGE_MASK (~(PAGE_SIZE - 1))
@@ -27,17 +27,6 @@
 #define E820_TYPE_RAM 1
 #define E820_TYPE_RESERVED_KERN 128
 
-struct iow_kernel {
-	struct iow_target *t;
-	struct iow_debuginfo *dbg;
-	struct iow_kernel_layout lay;
-	bool image_known;  /* kaslr_offset and phys_base are set */
-	bool direct_known; /* page_offset_base is set */
-	bool direct_broken;/* the CPU's page tables do not map the direct map */
-	bool ram_known;
-	uint64_t boot_root; /* CR3's page directory, for bootstrap walks */
-};
-
 /* --- raw reads -------------------------------------------------------------- */
 
 /* A virtual read the target could not do, but a physical one may: a page
@@ -54,6 +43,8 @@ static struct iow_error *read_pa_raw(struct iow_kernel *k, uint64_t pa, void *bu
 {
 	struct iow_error *err;
 
+	if (k->flat)
+		return iow_kernel_flat_read_pa(k, pa, buf, len);
 	if (k->direct_known && !k->direct_broken) {
 		err = iow_target_read(k->t, IOW_SPACE_VIRT, k->lay.page_offset_base + pa, buf, len);
 		if (!err || !is_fault(err))
@@ -201,6 +192,8 @@ struct iow_error *iow_kernel_read(struct iow_kernel *k, uint64_t va, void *buf, 
 {
 	uint8_t *p = buf;
 
+	if (k->flat) /* a process: its addresses are the target's own */
+		return iow_target_read(k->t, IOW_SPACE_VIRT, va, buf, len);
 	while (len) {
 		size_t n = PAGE_SIZE - (va & ~PAGE_MASK);
 		uint64_t pa = 0;
@@ -509,7 +502,7 @@ out:
 	return err ? iow_error_wrap(err, "finding RAM") : NULL;
 }
 
-static struct iow_error *read_release(struct iow_kernel *k)
+struct iow_error *iow_kernel_read_release(struct iow_kernel *k)
 {
 	uint64_t banner;
 	char buf[160];
@@ -600,7 +593,7 @@ struct iow_error *iow_kernel_open(struct iow_target *t, struct iow_debuginfo *db
 				       b[0] ? b : "(none)", a);
 		goto fail;
 	}
-	if ((err = read_ram(k)) || (err = read_release(k)))
+	if ((err = read_ram(k)) || (err = iow_kernel_read_release(k)))
 		goto fail;
 	*out = k;
 	return NULL;

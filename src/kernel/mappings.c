@@ -119,15 +119,43 @@ static bool interesting(const struct iow_mapping *m)
 	return false;
 }
 
+static int cmp_addr(const void *a, const void *b, void *areas)
+{
+	const struct iow_vmap_area *v = areas;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	if (v[x].addr != v[y].addr)
+		return v[x].addr < v[y].addr ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_area(const void *a, const void *b)
+{
+	const struct iow_mapping *x = a, *y = b;
+
+	return x->area < y->area ? -1 : x->area > y->area;
+}
+
 struct iow_error *iow_mappings_read(struct iow_kernel *k, const struct iow_pat *pat,
 				    const struct iow_vmap_list *list, struct iow_mapping_set *set)
 {
 	struct iow_error *err = NULL;
-	size_t i;
+	size_t i, *order;
 
 	memset(set, 0, sizeof(*set));
+	/* Walk in address order: neighbours share page tables, which then
+	 * come from the target's cache.  The 6.9+ per-node lists interleave
+	 * address ranges, and walked in list order page tables beyond the
+	 * cache's size were fetched again for every node.  Without memory
+	 * for the order, the list's order does too. */
+	order = malloc((list->n ? list->n : 1) * sizeof(*order));
+	if (order) {
+		for (i = 0; i < list->n; i++)
+			order[i] = i;
+		qsort_r(order, list->n, sizeof(*order), cmp_addr, list->areas);
+	}
 	for (i = 0; i < list->n && !err; i++) {
-		const struct iow_vmap_area *a = &list->areas[i];
+		const struct iow_vmap_area *a = &list->areas[order ? order[i] : i];
 		struct iow_mapping m;
 
 		if (a->kind != IOW_VMAP_BUSY || !a->has_vm || !a->size)
@@ -147,6 +175,10 @@ struct iow_error *iow_mappings_read(struct iow_kernel *k, const struct iow_pat *
 		}
 		free(m.runs);
 	}
+	free(order);
+	/* Back in the list's order, the order the views print. */
+	if (set->n)
+		qsort(set->m, set->n, sizeof(*set->m), cmp_area);
 	if (!err && iow_mapping_find(set, pat))
 		err = &iow_error_nomem;
 	if (err && !set->error)

@@ -154,6 +154,8 @@ struct iow_error *iow_pat_read(struct iow_kernel *k, struct iow_pat *pat)
 	    (err = iow_kernel_read(k, tbl + iow_kernel_layout(k)->kaslr_offset, pat->pte2cm, 8)))
 		goto out;
 	err = walk_tree(k, pat);
+	if (iow_pat_index(pat) && !err)
+		err = &iow_error_nomem;
 out:
 	if (err && !pat->error)
 		pat->error = strdup(err->message);

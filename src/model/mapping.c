@@ -44,14 +44,38 @@ void iow_mapping_set_fini(struct iow_mapping_set *s)
 
 const struct iow_memtype *iow_pat_covering(const struct iow_pat *pat, uint64_t pa, uint64_t size)
 {
-	size_t i;
+	size_t i, lo, hi, starts;
 
 	if (!pat)
 		return NULL;
-	for (i = 0; i < pat->n; i++)
-		if (pat->memtypes[i].start <= pa && pat->memtypes[i].end >= pa + size)
-			return &pat->memtypes[i];
-	return NULL;
+	if (!pat->max_end) {
+		for (i = 0; i < pat->n; i++)
+			if (pat->memtypes[i].start <= pa && pat->memtypes[i].end >= pa + size)
+				return &pat->memtypes[i];
+		return NULL;
+	}
+	/* Sorted by start: the candidates are the first STARTS, those that
+	 * start at or before PA.  The first memtype whose end reaches
+	 * PA + SIZE is where the running maximum of the ends first does:
+	 * the same answer as the scan above, in O(log n). */
+	for (lo = 0, hi = pat->n; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pat->memtypes[mid].start <= pa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	starts = lo;
+	for (lo = 0, hi = starts; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pat->max_end[mid] >= pa + size)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo < starts ? &pat->memtypes[lo] : NULL;
 }
 
 static int add(struct iow_mapping_set *s, enum iow_finding_kind kind, uint64_t pa, uint64_t pa_end,
@@ -91,10 +115,54 @@ static int cmp_piece(const void *a, const void *b)
 	return x->pa < y->pa ? -1 : x->pa > y->pa;
 }
 
+/* Room for one more in ARRAY of N: *CAP doubles, so N appends cost O(N). */
+static int grow(struct piece **array, size_t n, size_t *cap)
+{
+	struct piece *p;
+	size_t c = *cap ? 2 * *cap : 64;
+
+	if (n < *cap)
+		return 0;
+	if (!(p = realloc(*array, c * sizeof(*p))))
+		return -1;
+	*array = p;
+	*cap = c;
+	return 0;
+}
+
+/* Which reservations a non-RAM run overlaps: each is used when some span
+ * [pa, end) has pa < its end and end > its start.  With the spans sorted
+ * by pa and the running maximum of their ends, one binary search a
+ * reservation (asking every reservation about every run made the ioremap
+ * view of 100,000 ioremaps quadratic). */
+static void mark_used(struct piece *spans, size_t n, const struct iow_pat *pat, bool *used)
+{
+	size_t i, j;
+
+	if (n)
+		qsort(spans, n, sizeof(*spans), cmp_piece);
+	for (i = 1; i < n; i++) /* spans[i].end: the largest end of spans[0..i] */
+		if (spans[i].end < spans[i - 1].end)
+			spans[i].end = spans[i - 1].end;
+	for (j = 0; j < pat->n; j++) {
+		size_t lo = 0, hi = n;
+
+		while (lo < hi) { /* the spans that start before the reservation ends */
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (spans[mid].pa < pat->memtypes[j].end)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		used[j] = lo && spans[lo - 1].end > pat->memtypes[j].start;
+	}
+}
+
 int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat)
 {
-	struct piece *pieces = NULL;
-	size_t npieces = 0, i, j, r;
+	struct piece *pieces = NULL, *spans = NULL;
+	size_t npieces = 0, cap_pieces = 0, nspans = 0, cap_spans = 0, i, j, r;
 	bool *used = NULL;
 	int rc = -1;
 
@@ -126,9 +194,11 @@ int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat)
 				continue;
 			}
 			/* Which reservations this run overlaps, for the unused check. */
-			for (j = 0; pat && j < pat->n; j++)
-				if (pat->memtypes[j].start < run->pa + run->size && pat->memtypes[j].end > run->pa)
-					used[j] = true;
+			if (used) {
+				if (grow(&spans, nspans, &cap_spans))
+					goto out;
+				spans[nspans++] = (struct piece){ run->pa, run->pa + run->size, run->mode, m };
+			}
 			if (run->pa >= ISA_START && run->pa + run->size <= ISA_END)
 				continue;
 			mt = iow_pat_covering(pat, run->pa, run->size);
@@ -145,16 +215,16 @@ int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat)
 					iow_cache_mode_short(run->mode), run->va, iow_cache_mode_short(mt->type)))
 					goto out;
 			}
-			p = realloc(pieces, (npieces + 1) * sizeof(*p));
-			if (!p)
+			if (grow(&pieces, npieces, &cap_pieces))
 				goto out;
-			pieces = p;
-			pieces[npieces++] = (struct piece){ run->pa, run->pa + run->size, run->mode, m };
+			p = &pieces[npieces++];
+			*p = (struct piece){ run->pa, run->pa + run->size, run->mode, m };
 		}
 	}
 	/* Aliases among non-RAM mappings: overlapping pieces of different
 	 * mappings with different modes, each pair of mappings once. */
-	qsort(pieces, npieces, sizeof(*pieces), cmp_piece);
+	if (npieces) /* qsort() takes no NULL, even for nothing */
+		qsort(pieces, npieces, sizeof(*pieces), cmp_piece);
 	for (i = 0; i < npieces; i++)
 		for (j = i + 1; j < npieces && pieces[j].pa < pieces[i].end; j++) {
 			uint64_t lo = pieces[j].pa, hi = pieces[i].end < pieces[j].end ? pieces[i].end : pieces[j].end;
@@ -174,6 +244,8 @@ int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat)
 					iow_cache_mode_short(pieces[j].mode), pieces[j].m->va))
 				goto out;
 		}
+	if (used)
+		mark_used(spans, nspans, pat, used);
 	for (j = 0; pat && j < pat->n; j++)
 		if (!used[j] && add(s, IOW_FIND_UNUSED_RESERVATION, pat->memtypes[j].start, pat->memtypes[j].end,
 				    0, 0, "reservation [mem 0x%016" PRIx64 "-0x%016" PRIx64 "] %s has no kernel mapping",
@@ -183,6 +255,7 @@ int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat)
 	rc = 0;
 out:
 	free(pieces);
+	free(spans);
 	free(used);
 	return rc;
 }

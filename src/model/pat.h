@@ -36,9 +36,18 @@ struct iow_pat {
 	uint8_t pte2cm[8];    /* __pte2cachemode_tbl: PAT index -> cache mode */
 	struct iow_memtype *memtypes; /* in the tree's (start) order */
 	size_t n;
+	/* iow_pat_index(): max_end[i] is the largest end of memtypes[0..i],
+	 * when they are sorted by start (a sound tree); else NULL, and
+	 * lookups scan. */
+	uint64_t *max_end;
 	char *error;          /* why the walk stopped early, if it did */
 };
 
 void iow_pat_fini(struct iow_pat *p);
+/* Build max_end, so that iow_pat_covering() (model/mapping.h) takes
+ * O(log n), not O(n): one lookup per mapped run made the ioremap view of
+ * 100,000 reservations quadratic.  Call again after changing memtypes.
+ * -1 if out of memory (lookups then scan). */
+int iow_pat_index(struct iow_pat *p);
 
 #endif

@@ -1,0 +1,113 @@
+/* flat: see flat.h.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/flat.h"
+#include "kernel/internal.h"
+
+struct iow_error *iow_kernel_flat_read_pa(struct iow_kernel *k, uint64_t pa, void *buf, size_t len)
+{
+	if (pa < k->flat_pa || pa - k->flat_pa > k->flat_size || len > k->flat_size - (pa - k->flat_pa))
+		return iow_error_at(IOW_ERR_FAULT, pa, "physical 0x%" PRIx64 " is outside the window "
+				    "of the flat kernel", pa);
+	return iow_target_read(k->t, IOW_SPACE_VIRT, k->flat_window + (pa - k->flat_pa), buf, len);
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct iow_ram_range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The given ranges and the window, sorted and merged. */
+static struct iow_error *set_ram(struct iow_kernel *k, const struct iow_flat_layout *fl)
+{
+	size_t i, n = 0;
+
+	k->lay.ram = calloc(fl->nr_ram + 1, sizeof(*k->lay.ram));
+	if (!k->lay.ram)
+		return &iow_error_nomem;
+	for (i = 0; i < fl->nr_ram; i++)
+		if (fl->ram[i].end > fl->ram[i].start)
+			k->lay.ram[n++] = fl->ram[i];
+	k->lay.ram[n++] = (struct iow_ram_range){ fl->phys_start, fl->phys_start + fl->phys_size };
+	qsort(k->lay.ram, n, sizeof(*k->lay.ram), cmp_range);
+	for (i = 0; i < n; i++) {
+		struct iow_ram_range *last = k->lay.nr_ram ? &k->lay.ram[k->lay.nr_ram - 1] : NULL;
+
+		if (last && k->lay.ram[i].start <= last->end) {
+			if (k->lay.ram[i].end > last->end)
+				last->end = k->lay.ram[i].end;
+		} else {
+			k->lay.ram[k->lay.nr_ram++] = k->lay.ram[i];
+		}
+	}
+	k->ram_known = true;
+	return NULL;
+}
+
+static struct iow_error *read_var(struct iow_kernel *k, const char *name, uint64_t *val)
+{
+	uint64_t addr;
+	struct iow_error *err = iow_kernel_symbol(k, name, &addr);
+
+	if (!err)
+		err = iow_kernel_read_u64(k, addr, val);
+	return err ? iow_error_wrap(err, "reading %s", name) : NULL;
+}
+
+struct iow_error *iow_kernel_open_flat(struct iow_target *t, struct iow_debuginfo *dbg,
+				       const struct iow_flat_layout *fl, struct iow_kernel **out)
+{
+	struct iow_kernel *k;
+	struct iow_error *err;
+	const uint8_t *id;
+	size_t id_len;
+
+	if ((fl->levels != 4 && fl->levels != 5) || !fl->phys_size ||
+	    fl->phys_start + fl->phys_size < fl->phys_start)
+		return iow_error_create(IOW_ERR_INVALID, "a flat kernel needs 4 or 5 levels and a window");
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return &iow_error_nomem;
+	k->t = t;
+	k->dbg = dbg;
+	k->flat = true;
+	k->flat_window = fl->phys_window;
+	k->flat_pa = fl->phys_start;
+	k->flat_size = fl->phys_size;
+	k->image_known = k->direct_known = true;
+	k->lay.kaslr_offset = fl->load_bias;
+	k->lay.kaslr_source = "load bias of a flat kernel";
+	k->lay.levels = fl->levels;
+	k->lay.pgd_phys = fl->pgd_phys;
+	k->lay.physical_mask = (1ULL << 52) - 1;
+	if ((err = set_ram(k, fl)))
+		goto fail;
+	if ((err = read_var(k, "page_offset_base", &k->lay.page_offset_base)) ||
+	    (err = read_var(k, "vmalloc_base", &k->lay.vmalloc_base)) ||
+	    (err = read_var(k, "vmemmap_base", &k->lay.vmemmap_base)))
+		goto fail;
+	if (iow_debuginfo_has_symbol(dbg, "physical_mask") &&
+	    (err = read_var(k, "physical_mask", &k->lay.physical_mask)))
+		goto fail;
+	if ((err = iow_kernel_read_release(k)))
+		goto fail;
+	id = iow_debuginfo_build_id(dbg, &id_len);
+	if (id && id_len <= sizeof(k->lay.build_id)) {
+		memcpy(k->lay.build_id, id, id_len);
+		k->lay.build_id_len = id_len;
+		k->lay.build_id_matches = true;
+	}
+	*out = k;
+	return NULL;
+fail:
+	iow_kernel_destroy(k);
+	return err;
+}
