@@ -6,19 +6,23 @@
 #
 #   peer=lx-iomem kernel=6.12 target=gdbstub runs=5 wall_ms=21.3 warm_ms=15.2 startup_ms=4120 round_trips=286 bytes_out=5720 bytes_in=8652 bytes=14372 ok=1 compare=exact load=1.05
 #
-# Every number is the median of the runs.  Values never hold spaces, except
+# Every number is the median of the runs; cpu_ms (user + system time of the
+# peer's process, or GDB's in the command for lx-*) says more than wall_ms
+# when other jobs share the machine, as load= (the load average) tells.  Values never hold spaces, except
 # reason="...", which comes last.  The peers (bench/PEERS.md says more):
 #
 #   lx-iomem, lx-ioports, lx-vmallocinfo   the kernel's own GDB scripts, in the
 #       full GDB that bench/install-peers unpacks, on the gdbstub.  wall_ms is
 #       the command's first run in a fresh GDB (symbol look-ups included),
 #       warm_ms its second run there, startup_ms GDB's start until ready
-#       (vmlinux loaded, connected, scripts sourced); round_trips (packets GDB
-#       sent) and bytes both ways of the first run, from GDB's remote log.
+#       (vmlinux loaded, connected, scripts sourced), cpu_ms GDB's CPU time
+#       in the first run (QEMU's side not included); round_trips (packets
+#       GDB sent) and bytes both ways of the first run, from GDB's remote log.
 #   dump                QEMU's dump-guest-memory, plain ELF and paging (-p)
 #   crash-startup, crash-dev-i, crash-kmem-v   crash on the plain dump:
 #       wall_ms of the whole process (start-up included), cmd_ms the
-#       command alone (from shell escapes around it).
+#       command alone (from shell escapes around it).  crash 8.0.2 cannot
+#       start on 6.4+ kernels with module support: --no_modules then.
 #   drgn-startup, drgn-iomem, drgn-ioports, drgn-vmallocinfo   drgn on the
 #       dump (plain, else the paging one): wall_ms of the process, walk_ms
 #       of the walk alone, sym_ms building the %pS table.
@@ -66,6 +70,26 @@ iow_peers_field() {
 	grep '^IOWBENCH ' "$2" 2>/dev/null | tail -n 1 | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1
 }
 
+# iow_peers_timed IN OUT CMD...: run CMD under the timeout, stdin from IN,
+# stdout and stderr to OUT.  Sets T_WALL and T_CPU (user + system time of
+# CMD and its children), in ms, and T_RC.  The shell's own notice of a
+# command killed by a signal ("Aborted") is kept out of the way.
+iow_peers_timed() {
+	local in=$1 out=$2 tf t0 t1
+	shift 2
+	tf=$(mktemp)
+	t0=$(iow_peers_now)
+	(
+		TIMEFORMAT='IOWTIME %3U %3S'
+		{ time { timeout -k 5 "$IOW_PEER_TIMEOUT" "$@" <"$in" >"$out" 2>&1; echo "IOWRC $?"; } ; } 2>&1
+	) >"$tf" 2>/dev/null
+	t1=$(iow_peers_now)
+	T_WALL=$(iow_peers_ms "$t0" "$t1")
+	T_RC=$(sed -n 's/^IOWRC //p' "$tf")
+	T_CPU=$(awk '$1 == "IOWTIME" { printf "%.1f\n", ($2 + $3) * 1000 }' "$tf")
+	rm -f "$tf"
+}
+
 # The guest's own copy of /proc/NAME as of now (guest-snapshot), else the
 # one written at boot.
 iow_peers_truth() { # iow_peers_truth NAME OUT
@@ -108,7 +132,7 @@ iow_peers_lx() {
 			iow_peers_emit "${base[@]}" ok=0 reason="$cmd is not in this kernel's scripts/gdb ($(cat "$(dirname "$lxpy")/source-version"))"
 			continue
 		fi
-		local name=${cmd#lx-} walls=() warms=() starts=() rts=() outs=() ins=() oks=() why="" cmp=exact
+		local name=${cmd#lx-} walls=() cpus=() warms=() starts=() rts=() outs=() ins=() oks=() why="" cmp=exact
 		[ "$cmd" = lx-vmallocinfo ] && cmp=ranges
 		for i in $(seq "$IOW_BENCH_RUNS"); do
 			res=$dir/$cmd.$i
@@ -165,6 +189,7 @@ iow_peers_lx() {
 				continue
 			fi
 			walls+=("$(iow_peers_field first_ms "$res.log")")
+			cpus+=("$(iow_peers_field cpu_ms "$res.log")")
 			warms+=("$(iow_peers_field warm_ms "$res.log")")
 			starts+=("$(iow_peers_ms "$t0" "$(iow_peers_field ready "$res.log")")")
 			read -r n o r < <(iow_peers_rsp_count "$log" 1 2)
@@ -193,6 +218,7 @@ iow_peers_lx() {
 		med_in=$(printf '%s\n' "${ins[@]}" | iow_peers_median)
 		iow_peers_emit "${base[@]}" runs=${#walls[@]} \
 			wall_ms="$(printf '%s\n' "${walls[@]}" | iow_peers_median)" \
+			cpu_ms="$(printf '%s\n' "${cpus[@]}" | iow_peers_median)" \
 			warm_ms="$(printf '%s\n' "${warms[@]}" | iow_peers_median)" \
 			startup_ms="$(printf '%s\n' "${starts[@]}" | iow_peers_median)" \
 			round_trips="$med_rt" bytes_out="$med_out" bytes_in="$med_in" \
@@ -229,72 +255,67 @@ iow_peers_crash() {
 	fi
 	# QEMU's ELF dumps carry VMCOREINFO (the rig adds -device vmcoreinfo);
 	# crash applies its KERNELOFFSET only when told --kaslr auto.
-	local flags=(-s --kaslr auto) i t0 t1 cmd walls=() why="" startup_ok=1
+	local flags=(-s --kaslr auto) i walls=() cpus=() fails=0 why=""
 	printf 'q\n' >"$dir/startup.cmd"
 	for i in $(seq "$IOW_BENCH_RUNS"); do
-		t0=$(iow_peers_now)
-		timeout -k 5 "$IOW_PEER_TIMEOUT" crash "${flags[@]}" "$IOW_VMLINUX" "$dump" <"$dir/startup.cmd" >"$dir/startup.$i.out" 2>&1
-		local rc=$?
-		t1=$(iow_peers_now)
-		if [ $rc -ne 0 ]; then
-			why="crash exited $rc: $(grep -v '^ *$' "$dir/startup.$i.out" | grep -v 'error trace' | head -n 1)"
-			if [ ${#flags[@]} -eq 3 ] && grep -q 'invalid structure member offset: module' "$dir/startup.$i.out"; then
-				# crash 8.0.2 predates 6.4's struct module: without module
-				# support it can still start.  Say so, then go on that way.
-				iow_peers_emit peer=crash-startup "${base[@]}" flags=--kaslr=auto ok=0 reason="$why"
-				flags+=(--no_modules)
-				why="" walls=()
-				t0=$(iow_peers_now)
-				timeout -k 5 "$IOW_PEER_TIMEOUT" crash "${flags[@]}" "$IOW_VMLINUX" "$dump" <"$dir/startup.cmd" >"$dir/startup.$i.out" 2>&1
-				rc=$?
-				t1=$(iow_peers_now)
-				[ $rc -eq 0 ] || { why="crash exited $rc: $(grep -v '^ *$' "$dir/startup.$i.out" | head -n 1)"; startup_ok=0; break; }
-			else
-				startup_ok=0
-				break
-			fi
+		iow_peers_timed "$dir/startup.cmd" "$dir/startup.$i.out" crash "${flags[@]}" "$IOW_VMLINUX" "$dump"
+		if [ "$T_RC" != 0 ] && [ ${#flags[@]} -eq 3 ] &&
+			grep -q 'invalid structure member offset: module' "$dir/startup.$i.out"; then
+			# crash 8.0.2 predates 6.4's struct module: without module
+			# support it can still start.  Say so, then go on that way.
+			iow_peers_emit peer=crash-startup "${base[@]}" flags=--kaslr=auto ok=0 \
+				reason="crash exited $T_RC: $(grep -m 1 'invalid structure' "$dir/startup.$i.out")"
+			flags+=(--no_modules)
+			iow_peers_timed "$dir/startup.cmd" "$dir/startup.$i.out" crash "${flags[@]}" "$IOW_VMLINUX" "$dump"
 		fi
-		walls+=("$(iow_peers_ms "$t0" "$t1")")
-	done
-	local fl
-	fl=$(printf '%s\n' "${flags[@]:1}" | paste -sd' ' | sed 's/--kaslr auto/--kaslr=auto/; s/ /,/g')
-	iow_peers_emit peer=crash-startup "${base[@]}" flags="$fl" runs=${#walls[@]} \
-		wall_ms="$(printf '%s\n' "${walls[@]}" | iow_peers_median)" ok=$startup_ok reason="$why"
-	for cmd in "dev -i" "kmem -v"; do
-		local peer=crash-${cmd// -/-} cmds=() rc oks=() why="" cmp
-		walls=()
-		if [ $startup_ok = 0 ]; then
-			iow_peers_emit peer="$peer" "${base[@]}" ok=0 reason="crash does not start on this dump"
+		if [ "$T_RC" != 0 ]; then
+			fails=$((fails + 1))
+			why="crash exited $T_RC in $fails of the runs: $(grep -v '^ *$' "$dir/startup.$i.out" | grep -v 'error trace' | tail -n 1)"
 			continue
 		fi
+		walls+=("$T_WALL") cpus+=("$T_CPU")
+	done
+	local fl ok=1
+	fl=$(printf '%s\n' "${flags[@]:1}" | paste -sd' ' | sed 's/--kaslr auto/--kaslr=auto/; s/ /,/g')
+	[ $fails -eq 0 ] && [ ${#walls[@]} -gt 0 ] || ok=0
+	iow_peers_emit peer=crash-startup "${base[@]}" flags="$fl" runs=${#walls[@]} \
+		wall_ms="$(printf '%s\n' "${walls[@]}" | iow_peers_median)" \
+		cpu_ms="$(printf '%s\n' "${cpus[@]}" | iow_peers_median)" ok=$ok reason="$why"
+	if [ ${#walls[@]} -eq 0 ]; then
+		iow_peers_emit peer=crash-dev-i "${base[@]}" ok=0 reason="crash does not start on this dump"
+		iow_peers_emit peer=crash-kmem-v "${base[@]}" ok=0 reason="crash does not start on this dump"
+		return 0
+	fi
+	local cmd
+	for cmd in "dev -i" "kmem -v"; do
+		local peer=crash-${cmd// -/-} cmds=() oks=() cmp out stamps
+		walls=() cpus=() why=""
 		printf '!date +%%s.%%N\n%s\n!date +%%s.%%N\nq\n' "$cmd" >"$dir/$peer.cmd"
 		[ "$cmd" = "dev -i" ] && cmp=flat || cmp=ranges
 		for i in $(seq "$IOW_BENCH_RUNS"); do
-			local out=$dir/$peer.$i.out
-			t0=$(iow_peers_now)
-			timeout -k 5 "$IOW_PEER_TIMEOUT" crash "${flags[@]}" "$IOW_VMLINUX" "$dump" <"$dir/$peer.cmd" >"$out" 2>&1
-			rc=$?
-			t1=$(iow_peers_now)
-			walls+=("$(iow_peers_ms "$t0" "$t1")")
-			local stamps
+			out=$dir/$peer.$i.out
+			iow_peers_timed "$dir/$peer.cmd" "$out" crash "${flags[@]}" "$IOW_VMLINUX" "$dump"
+			if grep -q "^${cmd%% *}: " "$out"; then
+				oks+=(0); why=$(grep -m 1 "^${cmd%% *}: " "$out")
+				continue
+			fi
+			if [ "$T_RC" != 0 ]; then
+				oks+=(0); why="crash exited $T_RC during '$cmd': $(grep -v '^ *$' "$out" | tail -n 1)"
+				continue
+			fi
+			walls+=("$T_WALL") cpus+=("$T_CPU")
 			stamps=$(grep -E '^[0-9]{10}\.[0-9]+$' "$out")
 			[ "$(echo "$stamps" | wc -l)" -eq 2 ] &&
 				cmds+=("$(iow_peers_ms "$(echo "$stamps" | head -n 1)" "$(echo "$stamps" | tail -n 1)")")
-			if grep -q "^${cmd%% *}: " "$out"; then
-				oks+=(0); why=$(grep "^${cmd%% *}: " "$out" | head -n 1)
-				continue
-			fi
-			if [ $rc -ne 0 ]; then
-				oks+=(0); why="crash exited $rc during '$cmd': $(grep -v '^ *$' "$out" | tail -n 1)"
-				continue
-			fi
 			if iow_peers_crash_check "$cmd" "$out"; then oks+=(1); else
 				oks+=(0); why="output differs from the guest's (see $out)"; fi
 		done
-		local ok=1 o
+		local o
+		ok=1
 		for o in "${oks[@]}"; do [ "$o" = 1 ] || ok=0; done
 		iow_peers_emit peer="$peer" "${base[@]}" flags="$fl" runs=${#walls[@]} \
 			wall_ms="$(printf '%s\n' "${walls[@]}" | iow_peers_median)" \
+			cpu_ms="$(printf '%s\n' "${cpus[@]}" | iow_peers_median)" \
 			cmd_ms="$(printf '%s\n' "${cmds[@]}" | iow_peers_median)" \
 			ok=$ok compare="$cmp" reason="$why"
 	done
@@ -361,7 +382,7 @@ iow_peers_drgn() {
 	fi
 	local what
 	for what in start iomem ioports vmallocinfo; do
-		local peer=drgn-$what walls=() walks=() syms=() oks=() why="" i t0 t1
+		local peer=drgn-$what walls=() cpus=() walks=() syms=() oks=() why="" i
 		[ $what = start ] && peer=drgn-startup
 		if [ -z "$dump" ] || [ ! -s "$dump" ]; then
 			iow_peers_emit peer="$peer" "${base[@]}" target=$kind ok=0 reason="no dump to read"
@@ -369,15 +390,13 @@ iow_peers_drgn() {
 		fi
 		for i in $(seq "$IOW_BENCH_RUNS"); do
 			local res=$dir/$what.$i
-			t0=$(iow_peers_now)
-			timeout -k 5 "$IOW_PEER_TIMEOUT" drgn -q -c "$dump" -s "$IOW_VMLINUX" --no-default-symbols \
-				"$script" "$what" "$res.out" >"$res.log" 2>&1
-			t1=$(iow_peers_now)
+			iow_peers_timed /dev/null "$res.log" drgn -q -c "$dump" -s "$IOW_VMLINUX" \
+				--no-default-symbols "$script" "$what" "$res.out"
 			if ! grep -q '^IOWBENCH' "$res.log"; then
 				oks+=(0); why="drgn failed: $(grep -v '^ *$' "$res.log" | tail -n 1)"
 				continue
 			fi
-			walls+=("$(iow_peers_ms "$t0" "$t1")")
+			walls+=("$T_WALL") cpus+=("$T_CPU")
 			walks+=("$(iow_peers_field walk_ms "$res.log")")
 			syms+=("$(iow_peers_field sym_ms "$res.log")")
 			if [ $what = start ] || cmp -s "$res.out" "$IOW_PEERS_OUT/truth-$what"; then
@@ -395,7 +414,8 @@ iow_peers_drgn() {
 		local cmpf=()
 		[ $what = start ] || cmpf=(compare=exact)
 		iow_peers_emit peer="$peer" "${base[@]}" target=$kind version="$ver" runs=${#walls[@]} \
-			wall_ms="$(printf '%s\n' "${walls[@]}" | iow_peers_median)" "${extra[@]}" \
+			wall_ms="$(printf '%s\n' "${walls[@]}" | iow_peers_median)" \
+			cpu_ms="$(printf '%s\n' "${cpus[@]}" | iow_peers_median)" "${extra[@]}" \
 			ok=$ok "${cmpf[@]}" reason="$why"
 	done
 }
