@@ -373,9 +373,11 @@ iow_peers_drgn() {
 	# address needs them ("recursive address translation").  The paging
 	# dump (-p) carries virtual addresses; use it then, and say so.
 	local dump=$plain kind=dump-elf
-	timeout -k 5 "$IOW_PEER_TIMEOUT" drgn -q -c "$plain" -s "$IOW_VMLINUX" --no-default-symbols \
-		"$script" iomem "$dir/probe.out" >"$dir/probe.log" 2>&1
-	if ! grep -q '^IOWBENCH' "$dir/probe.log"; then
+	[ -n "$plain" ] && timeout -k 5 "$IOW_PEER_TIMEOUT" drgn -q -c "$plain" -s "$IOW_VMLINUX" \
+		--no-default-symbols "$script" iomem "$dir/probe.out" >"$dir/probe.log" 2>&1
+	if [ -z "$plain" ]; then
+		dump=$paging kind=dump-elf-paging
+	elif ! grep -q '^IOWBENCH' "$dir/probe.log"; then
 		iow_peers_emit peer=drgn-startup "${base[@]}" target=dump-elf version="$ver" ok=0 \
 			reason="on the plain dump: $(grep -v '^ *$' "$dir/probe.log" | tail -n 1)"
 		dump=$paging kind=dump-elf-paging
@@ -429,7 +431,14 @@ iow_peers_run() { # iow_peers_run RUNDIR
 	fi
 	# shellcheck disable=SC1091
 	. "$rundir/guest.env"
-	: "${IOW_RUNDIR:=$rundir}"
+	: "${IOW_RUNDIR:=$rundir}" "${IOW_KASLR_OFFSET:=0}"
+	local v
+	for v in IOW_GDB IOW_VMLINUX IOW_KDIR IOW_KVER; do
+		if [ -z "${!v:-}" ]; then
+			echo "peers.sh: $rundir/guest.env sets no $v" >&2
+			return 2
+		fi
+	done
 	: "${IOW_BENCH_RUNS:=5}" "${IOW_PEER_TIMEOUT:=300}" "${IOW_BENCH_PEERS:=lx crash drgn}"
 	: "${IOW_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/iomem-walk}"
 	export IOW_CACHE
@@ -445,7 +454,7 @@ iow_peers_run() { # iow_peers_run RUNDIR
 	if ms=$(iow_peers_dump "$plain"); then
 		iow_peers_emit peer=dump kernel="$IOW_SERIES" target=gdbstub kind=elf wall_ms="$ms" bytes="$(stat -c %s "$plain")" ok=1
 	else
-		iow_peers_emit peer=dump kernel="$IOW_SERIES" target=gdbstub kind=elf ok=0 reason="dump-guest-memory failed: $(tail -n 1 "$plain.log")"
+		iow_peers_emit peer=dump kernel="$IOW_SERIES" target=gdbstub kind=elf ok=0 reason="dump-guest-memory failed: $(grep -v '^ *$' "$plain.log" | head -n 1)"
 		plain=
 	fi
 	case " $IOW_BENCH_PEERS " in
@@ -453,13 +462,17 @@ iow_peers_run() { # iow_peers_run RUNDIR
 		if ms=$(iow_peers_dump "$paging" -p); then
 			iow_peers_emit peer=dump kernel="$IOW_SERIES" target=gdbstub kind=elf-paging wall_ms="$ms" bytes="$(stat -c %s "$paging")" ok=1
 		else
+			iow_peers_emit peer=dump kernel="$IOW_SERIES" target=gdbstub kind=elf-paging ok=0 reason="dump-guest-memory -p failed: $(grep -v '^ *$' "$paging.log" | head -n 1)"
 			paging=
 		fi ;;
 	esac
 	"$iow_peers_here/../qemu-harness/guest-resume" "$rundir" 2>/dev/null || true
 	case " $IOW_BENCH_PEERS " in *" crash "*)
 		if [ -n "$plain" ]; then iow_peers_crash "$plain"; else
-			iow_peers_emit peer=crash-startup kernel="$IOW_SERIES" ok=0 reason="no dump"; fi ;;
+			for t in crash-startup crash-dev-i crash-kmem-v; do
+				iow_peers_emit peer=$t kernel="$IOW_SERIES" target=dump-elf ok=0 reason="no dump"
+			done
+		fi ;;
 	esac
 	case " $IOW_BENCH_PEERS " in *" drgn "*) iow_peers_drgn "$plain" "$paging" ;; esac
 	[ "${IOW_PEERS_KEEP:-0}" = 1 ] || rm -f "$IOW_PEERS_OUT/dump.elf" "$IOW_PEERS_OUT/dump-paging.elf"
