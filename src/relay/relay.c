@@ -16,30 +16,23 @@
 #include <unistd.h>
 
 #include "commands/commands.h"
+#include "relay/internal.h"
 #include "relay/relay.h"
 #include "rsp/rsp.h"
 
 #define CHUNK 65536
 #define O_TEXT_MAX 1024      /* text bytes per O packet */
-#define MAX_ARGS 64
 
 struct relay {
 	const struct iow_relay_opts *o;
-	struct iow_rsp_decoder gdec, sdec;
-	struct iow_buf pending;  /* raw bytes of GDB's packet in progress */
+	struct iow_relay_traffic t;
 	struct iow_buf backlog;  /* bytes GDB sent while a command ran */
 	struct iow_buf out;      /* command output not yet sent */
-	bool ack;
-	bool noack_pending;      /* GDB asked for no-ack mode, the stub has not answered */
-	bool dirty;              /* the guest ran or was written since the last command */
-	bool mode_changed;       /* GDB set QEMU's stub's memory mode since the last command */
 	bool interrupted;
 	bool abandoned;          /* GDB stopped waiting for the command's reply */
 	bool stopping;           /* stop_fd fired while a command ran */
-	unsigned stray_acks;     /* acks GDB owes for packets it will find stale */
 	bool gdb_gone;
 	bool told_gdb_view;
-	size_t packet_size;      /* the stub's, when seen in its qSupported reply */
 	struct iow_session s;
 	bool s_ack;              /* the ack mode the session's target was made with */
 	char *vmlinux;
@@ -158,7 +151,7 @@ static struct iow_error *wait_gdb_ack(struct relay *r, bool *resend)
 			 * for the ack of its own, take it for a stale reply and
 			 * ack it (remote.c, putpkt: "Packet instead of Ack"):
 			 * that ack is ours to swallow, not the stub's. */
-			r->stray_acks++;
+			r->t.stray_acks++;
 			return NULL;
 		}
 	}
@@ -179,7 +172,7 @@ static struct iow_error *to_gdb_packet(struct relay *r, const void *payload, siz
 
 		if ((err = to_gdb_raw(r, pkt.data, pkt.len)))
 			break;
-		if (!r->ack)
+		if (!r->t.ack)
 			break;
 		if ((err = wait_gdb_ack(r, &resend)) || !resend)
 			break;
@@ -253,8 +246,7 @@ static bool check_interrupt(void *ctx)
 
 /* --- the command ----------------------------------------------------------- */
 
-/* Split LINE into words: blanks separate, quotes group, backslash escapes. */
-static int split(char *line, char **argv, int max)
+int iow_relay_split_words(char *line, char **argv, int max)
 {
 	int argc = 0;
 	char *p = line;
@@ -316,11 +308,11 @@ static void help(struct iow_sink *out)
 static struct iow_error *session(struct relay *r)
 {
 	struct iow_gdbstub_opts go = { .timeout_ms = r->o->timeout_ms ? r->o->timeout_ms : 5000,
-				       .allow_phys = true, .packet_size = r->packet_size };
+				       .allow_phys = true, .packet_size = r->t.packet_size };
 	struct iow_error *err;
 	int fd;
 
-	if (r->s.target && r->s_ack != r->ack) {
+	if (r->s.target && r->s_ack != r->t.ack) {
 		/* The ack mode changed under the session: start again. */
 		iow_session_fini(&r->s);
 	}
@@ -328,21 +320,21 @@ static struct iow_error *session(struct relay *r)
 		fd = dup(r->o->stub_fd);
 		if (fd < 0)
 			return iow_error_errno(errno, "duplicating the stub connection");
-		if ((err = iow_gdbstub_adopt(fd, r->ack, &go, &r->s.target)))
+		if ((err = iow_gdbstub_adopt(fd, r->t.ack, &go, &r->s.target)))
 			return err;
-		r->s_ack = r->ack;
+		r->s_ack = r->t.ack;
 		r->s.gdb_pid = r->o->gdb_pid;
-		r->dirty = false;
+		r->t.dirty = false;
 	}
 	r->s.target->interrupted = check_interrupt;
 	r->s.target->interrupt_ctx = r;
-	if (r->dirty) {
+	if (r->t.dirty) {
 		iow_target_invalidate(r->s.target);
-		r->dirty = false;
+		r->t.dirty = false;
 	}
-	if (r->mode_changed) {
+	if (r->t.mode_changed) {
 		iow_gdbstub_forget_mode(r->s.target);
-		r->mode_changed = false;
+		r->t.mode_changed = false;
 	}
 	if (!r->s.dbg && r->vmlinux && (err = iow_debuginfo_open(r->vmlinux, &r->s.dbg)))
 		return err;
@@ -382,59 +374,81 @@ static struct iow_error *restore_gdb_mode(struct relay *r, struct iow_error *err
 	return err;
 }
 
-static struct iow_error *run_line(struct relay *r, char *line, struct iow_sink *out)
+struct iow_error *iow_relay_parse_line(char *line, struct iow_relay_line *l)
 {
-	char *argv[MAX_ARGS];
-	int argc = split(line, argv, MAX_ARGS - 1), i = 1; /* room for a default word */
-	bool stats = false;
-	const struct iow_command *cmd;
-	struct iow_error *err;
-	struct timespec t0, t1;
-	struct iow_target_stats before;
+	static char tree[] = "tree";
+	char **argv = l->argv;
+	int i = 1;
 
-	r->s.json = false;
-	for (; i < argc && argv[i][0] == '-'; i++) {
+	memset(l, 0, sizeof(*l));
+	l->argc = iow_relay_split_words(line, argv, IOW_RELAY_MAX_ARGS - 1); /* room for a default word */
+	for (; i < l->argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
-			r->s.json = true;
+			l->json = true;
 		} else if (strcmp(argv[i], "--stats") == 0) {
-			stats = true;
-		} else if (strcmp(argv[i], "--vmlinux") == 0 && i + 1 < argc) {
-			/* A new vmlinux: a new session. */
-			free(r->vmlinux);
-			r->vmlinux = strdup(argv[++i]);
-			iow_session_fini(&r->s);
+			l->stats = true;
+		} else if (strcmp(argv[i], "--vmlinux") == 0 && i + 1 < l->argc) {
+			l->vmlinux = argv[++i];
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			help(out);
+			l->help = true;
 			return NULL;
 		} else {
 			return iow_error_create(IOW_ERR_INVALID, "unknown option %s (iomem-walk help)", argv[i]);
 		}
 	}
-	if (i < argc && strcmp(argv[i], "help") == 0) {
+	if (i < l->argc && strcmp(argv[i], "help") == 0) {
+		l->help = true;
+		return NULL;
+	}
+	if (i >= l->argc) { /* iomem-walk alone: the annotated tree (DESIGN §2) */
+		argv[i] = tree;
+		l->argc = i + 1;
+	}
+	if (strcmp(argv[i], "gdb-view") == 0 && i + 1 < l->argc) {
+		l->gdb_view = argv[i + 1];
+		return NULL;
+	}
+	l->cmd = iow_command_find(argv[i]);
+	if (!l->cmd)
+		return iow_error_create(IOW_ERR_INVALID, "unknown subcommand '%s' (iomem-walk help)", argv[i]);
+	l->cmd_argc = l->argc - i;
+	l->cmd_argv = argv + i;
+	return NULL;
+}
+
+static struct iow_error *run_line(struct relay *r, char *line, struct iow_sink *out)
+{
+	struct iow_relay_line l;
+	struct iow_error *err = iow_relay_parse_line(line, &l);
+	struct timespec t0, t1;
+	struct iow_target_stats before;
+
+	if (l.vmlinux) {
+		/* A new vmlinux: a new session.  Taken even when the line goes
+		 * wrong after it, as it always was. */
+		free(r->vmlinux);
+		r->vmlinux = strdup(l.vmlinux);
+		iow_session_fini(&r->s);
+	}
+	if (err)
+		return err;
+	r->s.json = l.json;
+	if (l.help) {
 		help(out);
 		return NULL;
 	}
-	if (i >= argc) { /* iomem-walk alone: the annotated tree (DESIGN §2) */
-		static char tree[] = "tree";
-
-		argv[i] = tree;
-		argc = i + 1;
-	}
-	if (strcmp(argv[i], "gdb-view") == 0 && i + 1 < argc) {
+	if (l.gdb_view) {
 		if ((err = session(r)))
 			return err;
-		return gdb_view(r, argv[i + 1], out);
+		return gdb_view(r, l.gdb_view, out);
 	}
-	cmd = iow_command_find(argv[i]);
-	if (!cmd)
-		return iow_error_create(IOW_ERR_INVALID, "unknown subcommand '%s' (iomem-walk help)", argv[i]);
 	if ((err = session(r)))
 		return err;
 	before = *iow_target_stats(r->s.target);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	err = cmd->run(&r->s, argc - i, argv + i, out);
+	err = l.cmd->run(&r->s, l.cmd_argc, l.cmd_argv, out);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (stats && r->s.target) {
+	if (l.stats && r->s.target) {
 		const struct iow_target_stats *st = iow_target_stats(r->s.target);
 
 		iow_sink_printf(out, "stats: %" PRIu64 " round trips, %" PRIu64 " bytes sent, %" PRIu64
@@ -447,8 +461,7 @@ static struct iow_error *run_line(struct relay *r, char *line, struct iow_sink *
 
 static struct iow_error *handle_command(struct relay *r, const struct iow_rsp_event *ev)
 {
-	char line[4096];
-	size_t n;
+	char line[IOW_RELAY_LINE_MAX];
 	struct iow_sink out = { .write = sink_write, .ctx = r };
 	struct iow_error *err, *werr;
 
@@ -457,14 +470,12 @@ static struct iow_error *handle_command(struct relay *r, const struct iow_rsp_ev
 	 * final OK; left set, the flag would silence this one and GDB would
 	 * wait for its reply for ever.) */
 	r->interrupted = r->abandoned = false;
-	if (r->ack && (err = to_gdb_raw(r, ev->checksum_ok ? "+" : "-", 1)))
+	if (r->t.ack && (err = to_gdb_raw(r, ev->checksum_ok ? "+" : "-", 1)))
 		return err;
 	if (!ev->checksum_ok)
 		return NULL; /* GDB sends it again */
-	if (!iow_rsp_hex_decode(ev->payload + 6, ev->payload_len - 6, (uint8_t *)line,
-				sizeof(line) - 1, &n))
+	if (!iow_relay_command_line(ev, line, sizeof(line)))
 		return to_gdb_packet(r, "E01", 3);
-	line[n] = 0;
 	err = run_line(r, line, &out);
 	if (r->s.target && !r->gdb_gone)
 		err = restore_gdb_mode(r, err);
@@ -510,7 +521,18 @@ static struct iow_error *handle_command(struct relay *r, const struct iow_rsp_ev
 
 /* --- watching the traffic -------------------------------------------------- */
 
-static bool is_ours(const struct iow_rsp_event *ev)
+bool iow_relay_command_line(const struct iow_rsp_event *ev, char *line, size_t size)
+{
+	size_t n;
+
+	if (!size || !iow_rsp_hex_decode(ev->payload + 6, ev->payload_len - 6, (uint8_t *)line,
+					 size - 1, &n))
+		return false;
+	line[n] = 0;
+	return true;
+}
+
+bool iow_relay_is_ours(const struct iow_rsp_event *ev)
 {
 	static const char word[] = IOW_RELAY_WORD;
 	uint8_t text[sizeof(word)];
@@ -532,28 +554,28 @@ static bool is_ours(const struct iow_rsp_event *ev)
 /* What GDB's packet means for us: the guest runs (c, s, vCont;..., and
  * detaching), memory or registers change (M, X, G, P), or no-ack mode is
  * being negotiated. */
-static void observe_gdb(struct relay *r, const struct iow_rsp_event *ev)
+static void observe_gdb(struct iow_relay_traffic *t, const struct iow_rsp_event *ev)
 {
 	const char *p = (const char *)ev->payload;
 
 	if (strcmp(p, "QStartNoAckMode") == 0)
-		r->noack_pending = true;
+		t->noack_pending = true;
 	else if (strncmp(p, "Qqemu.PhyMemMode:", 17) == 0)
-		r->mode_changed = true;
+		t->mode_changed = true;
 	else if (strchr("cCsSMXGPDkR", p[0]) && p[0])
-		r->dirty = true;
+		t->dirty = true;
 	else if (strncmp(p, "vCont;", 6) == 0 || strncmp(p, "vRun", 4) == 0 ||
 		 strncmp(p, "bc", 2) == 0 || strncmp(p, "bs", 2) == 0)
-		r->dirty = true;
+		t->dirty = true;
 }
 
-static void observe_stub(struct relay *r, const uint8_t *p, size_t len)
+void iow_relay_from_stub(struct iow_relay_traffic *t, const uint8_t *p, size_t len)
 {
 	struct iow_rsp_event ev;
 	uint64_t v;
 
 	while (len) {
-		size_t n = iow_rsp_decoder_feed(&r->sdec, p, len, &ev);
+		size_t n = iow_rsp_decoder_feed(&t->sdec, p, len, &ev);
 
 		p += n;
 		len -= n;
@@ -561,28 +583,29 @@ static void observe_stub(struct relay *r, const uint8_t *p, size_t len)
 			break;
 		if (ev.type != IOW_RSP_EV_PACKET)
 			continue;
-		if (r->noack_pending) {
+		if (t->noack_pending) {
 			/* Its answer to QStartNoAckMode: OK switches both sides,
 			 * after the stub's ack of GDB's request. */
 			if (ev.payload_len == 2 && memcmp(ev.payload, "OK", 2) == 0)
-				r->ack = false;
-			r->noack_pending = false;
+				t->ack = false;
+			t->noack_pending = false;
 		}
 		if (iow_rsp_feature_hex(ev.payload, ev.payload_len, "PacketSize", &v) && v >= 64 &&
 		    v < (1u << 24))
-			r->packet_size = (size_t)v;
+			t->packet_size = (size_t)v;
 	}
 }
 
-static struct iow_error *from_gdb(struct relay *r, const uint8_t *p, size_t len)
+struct iow_error *iow_relay_from_gdb(struct iow_relay_traffic *t, const uint8_t *p, size_t len,
+				     const struct iow_relay_traffic_ops *ops, void *ctx)
 {
 	struct iow_error *err = NULL;
 	struct iow_rsp_event ev;
 
 	while (len && !err) {
-		size_t n = iow_rsp_decoder_feed(&r->gdec, p, len, &ev);
+		size_t n = iow_rsp_decoder_feed(&t->gdec, p, len, &ev);
 
-		if (iow_buf_append(&r->pending, p, n))
+		if (iow_buf_append(&t->pending, p, n))
 			return &iow_error_nomem;
 		p += n;
 		len -= n;
@@ -590,32 +613,71 @@ static struct iow_error *from_gdb(struct relay *r, const uint8_t *p, size_t len)
 		case IOW_RSP_EV_NONE:
 			break;
 		case IOW_RSP_EV_PACKET:
-			if (is_ours(&ev)) {
-				iow_buf_reset(&r->pending);
-				err = handle_command(r, &ev);
+			if (iow_relay_is_ours(&ev)) {
+				iow_buf_reset(&t->pending);
+				err = ops->command(ctx, &ev);
 				break;
 			}
-			observe_gdb(r, &ev);
+			observe_gdb(t, &ev);
 			/* fall through */
 		default:
-			if (ev.type == IOW_RSP_EV_ACK && r->stray_acks) {
+			if (ev.type == IOW_RSP_EV_ACK && t->stray_acks) {
 				/* GDB's ack of a reply it gave up on: ours. */
-				r->stray_acks--;
-				iow_buf_reset(&r->pending);
+				t->stray_acks--;
+				iow_buf_reset(&t->pending);
 				break;
 			}
 			if (ev.type == IOW_RSP_EV_INTERRUPT)
-				r->dirty = true;
-			err = to_stub_raw(r, r->pending.data, r->pending.len);
-			iow_buf_reset(&r->pending);
+				t->dirty = true;
+			err = ops->to_stub(ctx, t->pending.data, t->pending.len);
+			iow_buf_reset(&t->pending);
 		}
 	}
 	/* Bytes of a packet the decoder dropped: pass them on as they came. */
-	if (!err && r->pending.len && iow_rsp_decoder_idle(&r->gdec)) {
-		err = to_stub_raw(r, r->pending.data, r->pending.len);
-		iow_buf_reset(&r->pending);
+	if (!err && t->pending.len && iow_rsp_decoder_idle(&t->gdec)) {
+		err = ops->to_stub(ctx, t->pending.data, t->pending.len);
+		iow_buf_reset(&t->pending);
 	}
 	return err;
+}
+
+void iow_relay_traffic_init(struct iow_relay_traffic *t, bool ack_mode)
+{
+	struct iow_rsp_decoder_opts dopts = { .max_payload = 1 << 24 };
+
+	memset(t, 0, sizeof(*t));
+	t->ack = ack_mode;
+	iow_rsp_decoder_init(&t->gdec, &dopts);
+	iow_rsp_decoder_init(&t->sdec, &dopts);
+	iow_buf_init(&t->pending);
+}
+
+void iow_relay_traffic_fini(struct iow_relay_traffic *t)
+{
+	iow_rsp_decoder_fini(&t->gdec);
+	iow_rsp_decoder_fini(&t->sdec);
+	iow_buf_fini(&t->pending);
+}
+
+/* The relay's ends of iow_relay_from_gdb(). */
+static struct iow_error *traffic_to_stub(void *ctx, const void *p, size_t n)
+{
+	return to_stub_raw(ctx, p, n);
+}
+
+static struct iow_error *traffic_command(void *ctx, const struct iow_rsp_event *ev)
+{
+	return handle_command(ctx, ev);
+}
+
+static const struct iow_relay_traffic_ops traffic_ops = {
+	.to_stub = traffic_to_stub,
+	.command = traffic_command,
+};
+
+static struct iow_error *from_gdb(struct relay *r, const uint8_t *p, size_t len)
+{
+	return iow_relay_from_gdb(&r->t, p, len, &traffic_ops, r);
 }
 
 /* --- the loop -------------------------------------------------------------- */
@@ -629,8 +691,8 @@ static struct iow_error *drain_gdb_to_stub(struct relay *r)
 	 * stub before we hand the connection back. */
 	if (r->backlog.len)
 		err = to_stub_raw(r, r->backlog.data, r->backlog.len);
-	if (!err && r->pending.len)
-		err = to_stub_raw(r, r->pending.data, r->pending.len);
+	if (!err && r->t.pending.len)
+		err = to_stub_raw(r, r->t.pending.data, r->t.pending.len);
 	for (;;) {
 		struct pollfd pfd = { .fd = r->o->gdb_in, .events = POLLIN };
 		ssize_t n;
@@ -647,8 +709,7 @@ static struct iow_error *drain_gdb_to_stub(struct relay *r)
 
 struct iow_error *iow_relay_run(const struct iow_relay_opts *o)
 {
-	struct relay r = { .o = o, .ack = o->ack_mode };
-	struct iow_rsp_decoder_opts dopts = { .max_payload = 1 << 24 };
+	struct relay r = { .o = o };
 	struct iow_error *err = NULL;
 	uint8_t *buf = malloc(CHUNK);
 	bool hand_back = false;
@@ -657,9 +718,7 @@ struct iow_error *iow_relay_run(const struct iow_relay_opts *o)
 		return &iow_error_nomem;
 	if (o->vmlinux)
 		r.vmlinux = strdup(o->vmlinux);
-	iow_rsp_decoder_init(&r.gdec, &dopts);
-	iow_rsp_decoder_init(&r.sdec, &dopts);
-	iow_buf_init(&r.pending);
+	iow_relay_traffic_init(&r.t, o->ack_mode);
 	iow_buf_init(&r.backlog);
 	iow_buf_init(&r.out);
 	while (!err) {
@@ -700,7 +759,7 @@ struct iow_error *iow_relay_run(const struct iow_relay_opts *o)
 					err = iow_error_errno(errno, "reading from the stub");
 				break;
 			}
-			observe_stub(&r, buf, (size_t)n);
+			iow_relay_from_stub(&r.t, buf, (size_t)n);
 			err = to_gdb_raw(&r, buf, (size_t)n);
 			continue;
 		}
@@ -723,9 +782,7 @@ struct iow_error *iow_relay_run(const struct iow_relay_opts *o)
 		shutdown(o->stub_fd, SHUT_RDWR);
 	iow_session_fini(&r.s);
 	free(r.vmlinux);
-	iow_rsp_decoder_fini(&r.gdec);
-	iow_rsp_decoder_fini(&r.sdec);
-	iow_buf_fini(&r.pending);
+	iow_relay_traffic_fini(&r.t);
 	iow_buf_fini(&r.backlog);
 	iow_buf_fini(&r.out);
 	free(buf);
