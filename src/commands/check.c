@@ -184,6 +184,8 @@ struct iow_error *iow_cmd_snapshot(struct iow_session *s, int argc, char **argv,
 
 	if (argc > 1)
 		return iow_error_create(IOW_ERR_INVALID, "usage: snapshot > FILE");
+	if (s->args_only)
+		return NULL;
 	if ((err = load(s, &st)))
 		goto out;
 	if (snapshot_lines(s, &st, &l)) {
@@ -367,6 +369,8 @@ struct iow_error *iow_cmd_check(struct iow_session *s, int argc, char **argv, st
 		else
 			return iow_error_create(IOW_ERR_INVALID, "usage: check [--expect FILE] [--json]");
 	}
+	if (s->args_only)
+		return NULL;
 	if (expect && (err = read_expect(expect, &expected)))
 		return err;
 	if ((err = load(s, &st)))

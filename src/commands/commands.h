@@ -26,6 +26,10 @@ struct iow_session {
 	bool json;
 	bool color; /* the output is a terminal that takes ANSI colours */
 	size_t findings; /* violations a command reported (check): the CLI exits 1 */
+	/* Parse the words, report a usage error, and stop there: nothing is
+	 * read, and target and kernel may be NULL.  For the fuzzers, which
+	 * drive every command's parser with no machine behind it. */
+	bool args_only;
 };
 
 /* Open the kernel of a session whose target is set: with its vmlinux if

@@ -22,13 +22,16 @@ static void hex(const uint8_t *p, size_t n, char *out)
 
 struct iow_error *iow_cmd_info(struct iow_session *s, int argc, char **argv, struct iow_sink *out)
 {
-	const struct iow_kernel_layout *l = iow_kernel_layout(s->kernel);
+	const struct iow_kernel_layout *l;
 	char id[129];
 	uint64_t ram = 0;
 	size_t i;
 
 	if (argc > 1)
 		return iow_error_create(IOW_ERR_INVALID, "info takes no arguments");
+	if (s->args_only)
+		return NULL;
+	l = iow_kernel_layout(s->kernel);
 	hex(l->build_id, l->build_id_len, id);
 	for (i = 0; i < l->nr_ram; i++)
 		ram += l->ram[i].end - l->ram[i].start;

@@ -66,7 +66,7 @@ struct iow_error *iow_cmd_ioremap(struct iow_session *s, int argc, char **argv, 
 	struct iow_error *err;
 	bool json = want_json(s, argc, argv, &err, "ioremap [--json]");
 
-	if (err)
+	if (err || s->args_only)
 		return err;
 	err = iow_view_load(s, &v, true);
 	if (iow_error_partial(err)) {
@@ -85,7 +85,7 @@ struct iow_error *iow_cmd_vmap(struct iow_session *s, int argc, char **argv, str
 	struct iow_error *err;
 	bool json = want_json(s, argc, argv, &err, "vmap [--json]");
 
-	if (err)
+	if (err || s->args_only)
 		return err;
 	err = iow_view_load(s, &v, false);
 	if (iow_error_partial(err)) {

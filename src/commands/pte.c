@@ -13,7 +13,7 @@
 
 struct iow_error *iow_cmd_pte(struct iow_session *s, int argc, char **argv, struct iow_sink *out)
 {
-	const struct iow_kernel_layout *l = iow_kernel_layout(s->kernel);
+	const struct iow_kernel_layout *l;
 	struct iow_translation tr;
 	struct iow_error *err;
 	char flags[128], *end;
@@ -25,6 +25,9 @@ struct iow_error *iow_cmd_pte(struct iow_session *s, int argc, char **argv, stru
 	va = strtoull(argv[1], &end, 0);
 	if (*end || end == argv[1])
 		return iow_error_create(IOW_ERR_INVALID, "pte: '%s' is not an address", argv[1]);
+	if (s->args_only)
+		return NULL;
+	l = iow_kernel_layout(s->kernel);
 	if ((err = iow_kernel_translate(s->kernel, va, &tr)))
 		return err;
 

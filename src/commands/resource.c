@@ -61,14 +61,15 @@ struct iow_error *iow_cmd_proc(struct iow_session *s, int argc, char **argv, str
 
 	if (argc != 2)
 		return iow_error_create(IOW_ERR_INVALID, "usage: proc iomem|ioports|vmallocinfo|pat_memtype_list");
+	/* args_only: a known file is all there is to check. */
 	if (strcmp(argv[1], "iomem") == 0)
-		return show(s, "iomem_resource", out, render_proc, &opts);
+		return s->args_only ? NULL : show(s, "iomem_resource", out, render_proc, &opts);
 	if (strcmp(argv[1], "ioports") == 0)
-		return show(s, "ioport_resource", out, render_proc, &opts);
+		return s->args_only ? NULL : show(s, "ioport_resource", out, render_proc, &opts);
 	if (strcmp(argv[1], "vmallocinfo") == 0)
-		return show_vmallocinfo(s, out);
+		return s->args_only ? NULL : show_vmallocinfo(s, out);
 	if (strcmp(argv[1], "pat_memtype_list") == 0)
-		return iow_show_pat_list(s, out);
+		return s->args_only ? NULL : iow_show_pat_list(s, out);
 	return iow_error_create(IOW_ERR_INVALID,
 				"proc: unknown file '%s' (iomem, ioports, vmallocinfo, pat_memtype_list)", argv[1]);
 }
@@ -286,6 +287,8 @@ struct iow_error *iow_cmd_tree(struct iow_session *s, int argc, char **argv, str
 						"[--no-mappings] [--json] [ADDR]");
 		}
 	}
+	if (s->args_only)
+		return NULL;
 	/* Who maps what: iomem only (port I/O is not mapped). */
 	if (mappings && strcmp(root, "iomem_resource") == 0) {
 		map_err = iow_view_load(s, &v, true);
