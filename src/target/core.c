@@ -119,7 +119,7 @@ static const struct iow_target_ops core_ops;
 
 static struct core *to_core(struct iow_target *t)
 {
-	return (struct core *)((char *)t - offsetof(struct core, t));
+	return (struct core *)(void *)((char *)t - offsetof(struct core, t));
 }
 
 /* --- file access ---------------------------------------------------------- */

@@ -32,7 +32,7 @@ static const struct iow_target_ops gdbstub_ops;
 
 static struct iow_gdbstub *to_gdbstub(struct iow_target *t)
 {
-	return (struct iow_gdbstub *)((char *)t - offsetof(struct iow_gdbstub, t));
+	return (struct iow_gdbstub *)(void *)((char *)t - offsetof(struct iow_gdbstub, t));
 }
 
 /* A request built in g->req. */
@@ -745,7 +745,7 @@ bool iow_gdbstub_info(const struct iow_target *t, struct iow_gdbstub_info *info)
 
 	if (!t || t->ops != &gdbstub_ops)
 		return false;
-	g = (const struct iow_gdbstub *)((const char *)t - offsetof(struct iow_gdbstub, t));
+	g = (const struct iow_gdbstub *)(const void *)((const char *)t - offsetof(struct iow_gdbstub, t));
 	info->packet_size = g->packet_size;
 	info->ack_mode = g->ack_mode;
 	info->xfer_features = g->xfer_features;

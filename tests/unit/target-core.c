@@ -413,7 +413,7 @@ static void test_variants(void)
 		Elf64_Ehdr *eh;
 
 		img_put(&m, shoff, &sh, sizeof(sh));
-		eh = (Elf64_Ehdr *)m.p;
+		eh = (Elf64_Ehdr *)(void *)m.p;
 		eh->e_phnum = PN_XNUM;
 		eh->e_shoff = shoff;
 		eh->e_shentsize = sizeof(Elf64_Shdr);
@@ -585,17 +585,17 @@ static void test_hostile(void)
 	m2.p[EI_DATA] = ELFDATA2MSB;
 	expect_fail("big-endian", &m2, IOW_ERR_UNSUPPORTED, "little-endian");
 	m2.p[EI_DATA] = ELFDATA2LSB;
-	((Elf64_Ehdr *)m2.p)->e_type = ET_EXEC;
+	((Elf64_Ehdr *)(void *)m2.p)->e_type = ET_EXEC;
 	expect_fail("not-core", &m2, IOW_ERR_DATA, "not a core");
-	((Elf64_Ehdr *)m2.p)->e_type = ET_CORE;
-	((Elf64_Ehdr *)m2.p)->e_machine = EM_386;
+	((Elf64_Ehdr *)(void *)m2.p)->e_type = ET_CORE;
+	((Elf64_Ehdr *)(void *)m2.p)->e_machine = EM_386;
 	expect_fail("i386", &m2, IOW_ERR_UNSUPPORTED, "not x86-64");
-	((Elf64_Ehdr *)m2.p)->e_machine = EM_X86_64;
-	((Elf64_Ehdr *)m2.p)->e_phnum = 0;
+	((Elf64_Ehdr *)(void *)m2.p)->e_machine = EM_X86_64;
+	((Elf64_Ehdr *)(void *)m2.p)->e_phnum = 0;
 	expect_fail("no-phdrs", &m2, IOW_ERR_DATA, "no program headers");
-	((Elf64_Ehdr *)m2.p)->e_phnum = 0xfff0;
+	((Elf64_Ehdr *)(void *)m2.p)->e_phnum = 0xfff0;
 	expect_fail("absurd-phnum", &m2, IOW_ERR_DATA, "do not fit");
-	((Elf64_Ehdr *)m2.p)->e_phnum = 4;
+	((Elf64_Ehdr *)(void *)m2.p)->e_phnum = 4;
 	patch64(&m2, EH(e_phoff), 0xfffffffffffff000ull);
 	expect_fail("phoff-past-eof", &m2, IOW_ERR_DATA, "past the end");
 
