@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "commands/commands.h"
+#include "relay/relay.h"
 #include "rsp/rsp.h"
 #include "util/buf.h"
 #include "util/error.h"
