@@ -325,11 +325,8 @@ static void in_packet(struct iow_rsp_decoder *d, uint8_t c, struct iow_rsp_event
 	int lo;
 
 	if (c == '$') {
-		/* GDB's read_frame() also restarts on a '$' in mid-packet. */
-		if (d->state == ST_DATA || d->state == ST_CSUM1 || d->state == ST_CSUM2)
-			fail(d, IOW_RSP_FAULT_TRUNCATED);
-		else if (d->state == ST_RLE)
-			fail(d, IOW_RSP_FAULT_BAD_RLE);
+		/* The packet being dropped ends (a packet cut short never gets
+		 * here: see iow_rsp_decoder_feed()). */
 		begin(d);
 		return;
 	}
@@ -442,10 +439,21 @@ size_t iow_rsp_decoder_feed(struct iow_rsp_decoder *d, const void *in, size_t le
 		}
 		if (i == len)
 			break;
-		if (d->state == ST_IDLE)
+		if (d->state == ST_IDLE) {
 			i += idle(d, p + i, len - i, ev);
-		else
+		} else if (p[i] == '$' && (d->state == ST_DATA || d->state == ST_RLE ||
+					   d->state == ST_CSUM1 || d->state == ST_CSUM2)) {
+			/* A new packet before this one ended (GDB's read_frame()
+			 * also restarts on it): report this one dropped, and
+			 * leave the '$' unused, to start the next one at the
+			 * next call.  So the bytes a call uses never mix the
+			 * two packets, and a relay that passes a dropped
+			 * packet on does not pass the next one's '$' with it. */
+			fail(d, d->state == ST_RLE ? IOW_RSP_FAULT_BAD_RLE : IOW_RSP_FAULT_TRUNCATED);
+			d->state = ST_IDLE;
+		} else {
 			in_packet(d, p[i++], ev);
+		}
 	}
 	return i;
 }

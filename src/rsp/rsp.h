@@ -154,7 +154,9 @@ bool iow_rsp_decoder_idle(const struct iow_rsp_decoder *d);
  *
  * A call that reports a fault may use no bytes; every other call that
  * reports an event uses at least one, so the loop always ends.  Packets may
- * be split across calls anywhere. */
+ * be split across calls anywhere.  A packet cut short by a '$' is reported
+ * before that '$' is used: the bytes a call uses never hold the end of one
+ * packet and the start of the next. */
 size_t iow_rsp_decoder_feed(struct iow_rsp_decoder *d, const void *in, size_t len,
 			    struct iow_rsp_event *ev);
 const char *iow_rsp_fault_name(enum iow_rsp_fault fault);

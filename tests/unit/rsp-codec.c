@@ -377,6 +377,23 @@ static void test_stream(void)
 		   "a '$' in the checksum restarts");
 	tap_is_str(decode_str(&log, "$ab}#00$OK#9a"),
 		   "E(escape character at the end of a packet)P(OK)", "dangling escape");
+	{
+		/* The '$' that cuts a packet short is the next packet's: the
+		 * call that reports the fault does not use it (a relay passes
+		 * on the bytes a dropped packet used). */
+		struct iow_rsp_decoder d;
+		struct iow_rsp_event ev;
+		size_t n;
+
+		iow_rsp_decoder_init(&d, NULL);
+		n = iow_rsp_decoder_feed(&d, "$ab$OK#9a", 9, &ev);
+		tap_ok(n == 3 && ev.type == IOW_RSP_EV_ERROR && ev.fault == IOW_RSP_FAULT_TRUNCATED,
+		       "a packet cut short: reported before the '$' is used");
+		n = iow_rsp_decoder_feed(&d, "$a*$OK#9a", 9, &ev);
+		tap_ok(n == 3 && ev.type == IOW_RSP_EV_ERROR && ev.fault == IOW_RSP_FAULT_BAD_RLE,
+		       "a run-length count cut short by a '$': the same");
+		iow_rsp_decoder_fini(&d);
+	}
 	iow_buf_fini(&log);
 }
 
