@@ -51,7 +51,7 @@ static bool want_json(struct iow_session *s, int argc, char **argv, struct iow_e
 	int i;
 
 	*err = NULL;
-	for (i = 1; i < argc; i++) {
+	for (i = 1; i < argc && !*err; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = true;
 		else
