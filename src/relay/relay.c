@@ -596,6 +596,19 @@ void iow_relay_from_stub(struct iow_relay_traffic *t, const uint8_t *p, size_t l
 	}
 }
 
+/* EV's own bytes end the pending ones and are not passed on: pass on
+ * those before them (the rest of a packet the decoder dropped, which it
+ * skipped up to EV without an event) and drop them all. */
+static struct iow_error *pass_on_before(struct iow_relay_traffic *t, const struct iow_rsp_event *ev,
+					const struct iow_relay_traffic_ops *ops, void *ctx)
+{
+	size_t before = t->pending.len > ev->raw_len ? t->pending.len - ev->raw_len : 0;
+	struct iow_error *err = before ? ops->to_stub(ctx, t->pending.data, before) : NULL;
+
+	iow_buf_reset(&t->pending);
+	return err;
+}
+
 struct iow_error *iow_relay_from_gdb(struct iow_relay_traffic *t, const uint8_t *p, size_t len,
 				     const struct iow_relay_traffic_ops *ops, void *ctx)
 {
@@ -614,8 +627,9 @@ struct iow_error *iow_relay_from_gdb(struct iow_relay_traffic *t, const uint8_t 
 			break;
 		case IOW_RSP_EV_PACKET:
 			if (iow_relay_is_ours(&ev)) {
-				iow_buf_reset(&t->pending);
-				err = ops->command(ctx, &ev);
+				err = pass_on_before(t, &ev, ops, ctx);
+				if (!err)
+					err = ops->command(ctx, &ev);
 				break;
 			}
 			observe_gdb(t, &ev);
@@ -624,7 +638,7 @@ struct iow_error *iow_relay_from_gdb(struct iow_relay_traffic *t, const uint8_t 
 			if (ev.type == IOW_RSP_EV_ACK && t->stray_acks) {
 				/* GDB's ack of a reply it gave up on: ours. */
 				t->stray_acks--;
-				iow_buf_reset(&t->pending);
+				err = pass_on_before(t, &ev, ops, ctx);
 				break;
 			}
 			if (ev.type == IOW_RSP_EV_INTERRUPT)
@@ -643,12 +657,15 @@ struct iow_error *iow_relay_from_gdb(struct iow_relay_traffic *t, const uint8_t 
 
 void iow_relay_traffic_init(struct iow_relay_traffic *t, bool ack_mode)
 {
-	struct iow_rsp_decoder_opts dopts = { .max_payload = 1 << 24 };
+	/* GDB's packets keep their bytes: how many they were tells the
+	 * bytes of a dropped packet from those of the next one. */
+	struct iow_rsp_decoder_opts gopts = { .max_payload = 1 << 24, .keep_raw = true };
+	struct iow_rsp_decoder_opts sopts = { .max_payload = 1 << 24 };
 
 	memset(t, 0, sizeof(*t));
 	t->ack = ack_mode;
-	iow_rsp_decoder_init(&t->gdec, &dopts);
-	iow_rsp_decoder_init(&t->sdec, &dopts);
+	iow_rsp_decoder_init(&t->gdec, &gopts);
+	iow_rsp_decoder_init(&t->sdec, &sopts);
 	iow_buf_init(&t->pending);
 }
 
