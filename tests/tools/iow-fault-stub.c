@@ -283,7 +283,7 @@ int main(int argc, char **argv)
 	ssize_t r;
 	FILE *pf;
 
-	for (i = 1; i < argc; i++) {
+	for (i = 1; i < argc; i += 2) { /* every option takes a value */
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		size_t f;
 
@@ -311,7 +311,6 @@ int main(int argc, char **argv)
 			fault = (enum fault)f;
 		} else
 			goto usage;
-		i++;
 	}
 	if (!upstream || at < 1)
 		goto usage;
