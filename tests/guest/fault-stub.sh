@@ -55,7 +55,7 @@ stop_stub() {
 # have no file of the guest's to compare with (only to see that a fault
 # changes nothing when the command succeeds).
 declare -A WANT RC0 PKTS
-cmds=("proc iomem" "proc ioports" "proc vmallocinfo" "tree" "ioremap" "check")
+cmds=("proc iomem" "proc ioports" "proc vmallocinfo" "tree" "ioremap" "check" "vmap" "info")
 # The guest's files now (it runs for them; the tool's first connection
 # stops it, and it stays stopped for the rest of the test).
 for f in iomem ioports vmallocinfo; do
