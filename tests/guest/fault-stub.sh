@@ -46,7 +46,11 @@ start_stub() {
 	PORT=$(cat "$W/port" 2>/dev/null)
 	[ -n "$PORT" ] || { echo "ERROR: the fault stub did not start"; exit 99; }
 }
+# The stub ends by itself when its client hangs up, and writes its count
+# last: give it a moment before it is killed.
 stop_stub() {
+	local i
+	for i in $(seq 50); do kill -0 "$STUB" 2>/dev/null || break; sleep 0.1; done
 	kill "$STUB" 2>/dev/null
 	wait "$STUB" 2>/dev/null
 }
@@ -71,6 +75,7 @@ for c in "${cmds[@]}"; do
 	stop_stub
 	RC0[$c]=$rc
 	PKTS[$c]=$(sed -n 's/^= \([0-9]*\) packets.*/\1/p' "$W/stub.log")
+	[ -n "${PKTS[$c]}" ] || { echo "ERROR: the fault stub did not count the packets of $c"; exit 99; }
 	[ -n "${WANT[$c]:-}" ] || WANT[$c]=$f
 	echo "clean: $c: exit $rc, ${PKTS[$c]} packets"
 done

@@ -399,9 +399,13 @@ int main(int argc, char **argv)
 out:
 	close(cfd);
 	close(ufd);
-	if (logfile)
+	if (logfile) {
 		fprintf(logfile, "= %ld packets counted, fault %s %s\n", count, fault_names[fault],
 			done ? "done" : "never reached");
+		fclose(logfile);
+	}
+	free(from_client.buf);
+	free(from_stub.buf);
 	return 0;
 
 usage:
