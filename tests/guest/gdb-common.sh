@@ -15,6 +15,11 @@ export IOW_RELAY=$IOW            # where the plugin finds the relay program
 : "${GDB_TIMEOUT:=120}"          # one GDB session, at most
 : "${MI_WAIT:=60}"               # one MI answer, at most
 GDB_ENV=(-u IOW_VMLINUX)         # by default the relay must find the vmlinux itself
+# GDB runs `target remote | CMD` and `shell CMD` through $SHELL, or /bin/sh
+# when it is unset (CI's case).  Dash does not exec the last command of -c,
+# so CMD can end up a grandchild of GDB: the sessions use the shell that
+# makes that visible, not whatever the caller's login shell is.
+export SHELL=/bin/sh
 
 gdb_prereqs() {
 	need gdb timeout pgrep
