@@ -10,6 +10,8 @@
 
 #include "kernel/internal.h"
 
+#define STRING_CHUNK 256 /* a string is read this much at a time */
+
 #define PAGE_SIZE 4096ULL
 #define PAGE_MASK (~(PAGE_SIZE - 1))
 /* arch/x86/include/asm/pgtable_64_types.h: CPU_ENTRY_AREA_PGD (-4) << P4D_SHIFT;
@@ -234,8 +236,8 @@ struct iow_error *iow_kernel_read_string(struct iow_kernel *k, uint64_t va, char
 
 		if (n > max - 1 - got)
 			n = max - 1 - got;
-		if (n > 256)
-			n = 256;
+		if (n > STRING_CHUNK)
+			n = STRING_CHUNK;
 		err = iow_kernel_read(k, va + got, buf + got, n);
 		if (err)
 			return err;
@@ -246,6 +248,74 @@ struct iow_error *iow_kernel_read_string(struct iow_kernel *k, uint64_t va, char
 	}
 	buf[max - 1] = 0;
 	return NULL;
+}
+
+bool iow_kernel_can_prefetch(struct iow_kernel *k)
+{
+	return iow_target_can_prefetch(k->t);
+}
+
+size_t iow_kernel_string_hint(uint64_t va)
+{
+	size_t n = PAGE_SIZE - (va & ~PAGE_MASK);
+
+	return n < STRING_CHUNK ? n : STRING_CHUNK;
+}
+
+void iow_kernel_prefetch(struct iow_kernel *k, const uint64_t *vas, const size_t *lens, size_t n)
+{
+	uint64_t *addr[2];
+	size_t *len[2], count[2] = { 0, 0 }, i, cap;
+
+	if (k->flat) {
+		iow_target_prefetch(k->t, IOW_SPACE_VIRT, vas, lens, n);
+		return;
+	}
+	/* a range is taken up to two pages (so three pieces at most) */
+	if (!n || n > SIZE_MAX / (3 * sizeof(uint64_t)))
+		return;
+	cap = 3 * n;
+	addr[0] = malloc(cap * sizeof(uint64_t));
+	addr[1] = malloc(cap * sizeof(uint64_t));
+	len[0] = malloc(cap * sizeof(size_t));
+	len[1] = malloc(cap * sizeof(size_t));
+	for (i = 0; addr[0] && addr[1] && len[0] && len[1] && i < n; i++) {
+		uint64_t va = vas[i];
+		size_t left = lens[i] < 2 * PAGE_SIZE ? lens[i] : 2 * PAGE_SIZE;
+
+		while (left) {
+			size_t piece = PAGE_SIZE - (va & ~PAGE_MASK);
+			struct iow_error *err;
+			uint64_t pa = 0;
+			int s;
+
+			if (piece > left)
+				piece = left;
+			err = va_to_pa(k, va, &pa);
+			if (err) {
+				iow_error_destroy(err);
+				break;
+			}
+			if (!iow_kernel_is_ram(k, pa, piece))
+				break;
+			s = !(k->direct_known && !k->direct_broken);
+			addr[s][count[s]] = s ? pa : k->lay.page_offset_base + pa;
+			len[s][count[s]] = piece;
+			count[s]++;
+			if (va + piece < va)
+				break;
+			va += piece;
+			left -= piece;
+		}
+	}
+	if (addr[0] && addr[1] && len[0] && len[1]) {
+		iow_target_prefetch(k->t, IOW_SPACE_VIRT, addr[0], len[0], count[0]);
+		iow_target_prefetch(k->t, IOW_SPACE_PHYS, addr[1], len[1], count[1]);
+	}
+	free(addr[0]);
+	free(addr[1]);
+	free(len[0]);
+	free(len[1]);
 }
 
 /* --- bootstrap -------------------------------------------------------------- */

@@ -104,5 +104,18 @@ struct iow_error *iow_kernel_read_u64(struct iow_kernel *k, uint64_t va, uint64_
 struct iow_error *iow_kernel_read_phys(struct iow_kernel *k, uint64_t pa, void *buf, size_t len);
 /* A NUL-terminated string of at most MAX-1 bytes. */
 struct iow_error *iow_kernel_read_string(struct iow_kernel *k, uint64_t va, char *buf, size_t max);
+/* A hint to the target's cache: the N ranges at kernel VAS[i] (LENS[i]
+ * bytes) will be read soon; fetch them together (see iow_target_prefetch).
+ * Under the same rules as a read: only what translates to RAM is touched.
+ * Never fails; the reads that follow report what could not be had.  A
+ * walker calls it with every pointer it learns of one level (the next
+ * nodes, their names) before following any of them. */
+void iow_kernel_prefetch(struct iow_kernel *k, const uint64_t *vas, const size_t *lens,
+			 size_t n);
+/* Whether prefetching saves round trips on this target now. */
+bool iow_kernel_can_prefetch(struct iow_kernel *k);
+/* How much of a string at VA iow_kernel_read_string reads first: what a
+ * prefetch of it should cover. */
+size_t iow_kernel_string_hint(uint64_t va);
 
 #endif

@@ -170,6 +170,103 @@ static struct iow_error *walk_tree(struct walk *w, struct iow_resource *root, ui
 	return err ? stop(w, err) : NULL;
 }
 
+/* Before the walk: fetch the tree level by level, every resource of a
+ * level and the names of the one before it in one go (so a round trip per
+ * level, not per resource).  A hint only: it stops at anything odd (a
+ * cycle, a read that fails, too many nodes) and leaves the walk proper to
+ * find and report it. */
+static void prefetch_tree(struct walk *w, uint64_t first_child)
+{
+	struct iow_addrset *seen = iow_addrset_create();
+	uint64_t *cur = NULL, *next = NULL, *names = NULL, *hints = NULL;
+	size_t ncur = 0, nnext, nnames = 0, *lens = NULL, total = 0, cap = 0;
+
+	if (!seen || !first_child)
+		goto out;
+	cap = 64;
+	cur = malloc(cap * sizeof(*cur));
+	next = malloc(2 * cap * sizeof(*next));
+	names = malloc(cap * sizeof(*names));
+	hints = malloc(3 * cap * sizeof(*hints));
+	lens = malloc(3 * cap * sizeof(*lens));
+	if (!cur || !next || !names || !hints || !lens)
+		goto out;
+	cur[ncur++] = first_child;
+	while ((ncur || nnames) && total < IOW_RESOURCE_MAX) {
+		size_t i, nh = 0;
+
+		for (i = 0; i < ncur; i++) {
+			/* the whole page: resources made together (a driver's,
+			 * a bus's) share slab pages, so the siblings of this
+			 * one often come along and save a level */
+			hints[nh] = cur[i] & ~(uint64_t)4095;
+			lens[nh++] = 4096;
+		}
+		for (i = 0; i < nnames; i++) {
+			hints[nh] = names[i];
+			lens[nh++] = iow_kernel_string_hint(names[i]);
+		}
+		iow_kernel_prefetch(w->k, hints, lens, nh);
+		nnext = nnames = 0;
+		for (i = 0; i < ncur; i++) {
+			struct iow_error *err;
+			uint64_t c, s, name;
+
+			if (iow_addrset_add(seen, cur[i]) != 1)
+				continue;
+			total++;
+			err = iow_kernel_read(w->k, cur[i], w->raw, w->l.size);
+			if (err) {
+				iow_error_destroy(err);
+				continue;
+			}
+			c = field(w->raw, w->l.child);
+			s = field(w->raw, w->l.sibling);
+			name = field(w->raw, w->l.name);
+			if (c)
+				next[nnext++] = c;
+			if (s)
+				next[nnext++] = s;
+			if (name)
+				names[nnames++] = name;
+		}
+		/* the next level: at most two pointers per resource of this one */
+		if (nnext > cap) {
+			size_t ncap = nnext;
+			uint64_t *a = realloc(cur, ncap * sizeof(*cur));
+
+			if (a)
+				cur = a;
+			if (!a || !(a = realloc(next, 2 * ncap * sizeof(*next))))
+				goto out;
+			next = a;
+			if (!(a = realloc(hints, 3 * ncap * sizeof(*hints))))
+				goto out;
+			hints = a;
+			if (!(a = realloc(names, ncap * sizeof(*names)))) /* names <= ncur <= ncap */
+				goto out;
+			names = a;
+			{
+				size_t *l = realloc(lens, 3 * ncap * sizeof(*lens));
+
+				if (!l)
+					goto out;
+				lens = l;
+			}
+			cap = ncap;
+		}
+		memcpy(cur, next, nnext * sizeof(*cur));
+		ncur = nnext;
+	}
+out:
+	free(cur);
+	free(next);
+	free(names);
+	free(hints);
+	free(lens);
+	iow_addrset_destroy(seen);
+}
+
 struct iow_error *iow_resource_tree_read(struct iow_kernel *k, const char *root,
 					 struct iow_resource_tree *tree)
 {
@@ -187,6 +284,8 @@ struct iow_error *iow_resource_tree_read(struct iow_kernel *k, const char *root,
 	err = read_one(&w, addr, &tree->root, &c, &s, &p);
 	if (!err) {
 		tree->root.depth = -1;
+		if (iow_kernel_can_prefetch(k))
+			prefetch_tree(&w, c);
 		err = walk_tree(&w, &tree->root, c);
 	} else {
 		stop(&w, err);

@@ -403,6 +403,7 @@ struct iow_error *iow_gdbstub_wire_transact(struct iow_gdbstub *g, const char *r
 	if (err)
 		return err;
 	g->t.stats.round_trips++;
+	g->t.stats.packets++;
 	err = iow_gdbstub_wire_send(g, g->pkt.data, g->pkt.len, x.name);
 	deadline = now_ms() + g->timeout_ms;
 	while (!err && !x.done) {
@@ -431,6 +432,87 @@ struct iow_error *iow_gdbstub_wire_transact(struct iow_gdbstub *g, const char *r
 	/* Whatever went wrong, a reply that is still to come must never be
 	 * taken for the answer to the next request. */
 	if (err && !x.in_step)
+		poison(g, err);
+	return err;
+}
+
+/* --- several requests, their replies in order --- */
+
+struct iow_error *iow_gdbstub_wire_pipeline(struct iow_gdbstub *g, const char *const *reqs,
+					    const size_t *lens, size_t n,
+					    void (*each)(void *ctx, size_t i,
+							 const struct iow_gdbstub_reply *r),
+					    void *ctx)
+{
+	struct exchange x = { .done = false };
+	struct iow_rsp_event ev;
+	struct iow_error *err;
+	struct iow_gdbstub_reply r;
+	int64_t deadline;
+	size_t i;
+
+	if ((err = check_usable(g)))
+		return err;
+	if (!n)
+		return NULL;
+	/* All the requests in one write: they are small (a few dozen bytes
+	 * each, and the caller keeps N bounded), so the write never waits on
+	 * a stub that is itself blocked on writing replies nobody reads. */
+	iow_buf_reset(&g->pkt);
+	for (i = 0; i < n; i++)
+		if ((err = iow_rsp_encode(&g->pkt, reqs[i], lens[i], IOW_RSP_TEXT)))
+			return err;
+	describe(x.name, sizeof(x.name), reqs[0], lens[0]);
+	snprintf(x.what, sizeof(x.what), "the replies to %zu pipelined requests", n);
+	g->t.stats.round_trips++;
+	g->t.stats.packets += n;
+	err = iow_gdbstub_wire_send(g, g->pkt.data, g->pkt.len, x.what);
+	deadline = now_ms() + g->timeout_ms;
+	for (i = 0; i < n && !err; i++) {
+		bool damaged = false;
+
+		x.done = false;
+		while (!err && !x.done) {
+			err = next_event(g, deadline, x.what, &ev);
+			if (err)
+				break;
+			if (ev.type == IOW_RSP_EV_PACKET && ev.checksum_ok) {
+				deadline = now_ms() + g->timeout_ms;
+				err = good_packet(g, &x, &ev, &r);
+			} else if (ev.type == IOW_RSP_EV_PACKET) {
+				/* This request failed; the stream is still in step.
+				 * No '-' even with acks: the stub would send its
+				 * last packet again, which may be a later reply.
+				 * The read that wants the data asks again alone. */
+				damaged = x.done = true;
+				if (g->ack_mode)
+					err = iow_gdbstub_wire_send(g, "+", 1, "an acknowledgement");
+			} else if (ev.type == IOW_RSP_EV_NACK && g->ack_mode) {
+				/* The stub drops a request it says '-' to; which
+				 * of them is not worth the guess on a line that
+				 * damages packets. */
+				err = iow_error_create(IOW_ERR_PROTOCOL, "the stub at %s rejected one "
+						       "of %zu pipelined requests", g->where, n);
+			} else if (ev.type == IOW_RSP_EV_ERROR) {
+				/* a packet the decoder dropped: which request it
+				 * answered is no longer certain */
+				err = iow_error_create(IOW_ERR_PROTOCOL, "the stub at %s sent a "
+						       "broken packet (%s)", g->where, x.what);
+			} else if (ev.type != IOW_RSP_EV_ACK) {
+				x.junk += ev.type == IOW_RSP_EV_JUNK ? ev.raw_len : 1;
+				if (x.junk > MAX_JUNK)
+					err = iow_error_create(IOW_ERR_PROTOCOL, "more than %d "
+							       "bytes of garbage from the stub "
+							       "at %s (%s)", MAX_JUNK, g->where,
+							       x.what);
+			}
+		}
+		if (!err)
+			each(ctx, i, damaged ? NULL : &r);
+	}
+	/* Replies still to come must never be taken for the answers to later
+	 * requests. */
+	if (err)
 		poison(g, err);
 	return err;
 }

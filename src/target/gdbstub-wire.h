@@ -71,4 +71,19 @@ struct iow_error *iow_gdbstub_wire_send(struct iow_gdbstub *g, const void *p, si
 struct iow_error *iow_gdbstub_wire_transact(struct iow_gdbstub *g, const char *req, size_t len,
 					    struct iow_gdbstub_reply *r);
 
+/* Send the N requests REQS[i] (LENS[i] bytes each) at once and take their
+ * replies in order: one wait for the stub instead of N.  Only for a stub
+ * that reads ahead and, in ack mode, does not wait for each '+' (QEMU's
+ * system-mode stub): the caller decides.  EACH(CTX, i, R) is called for
+ * every reply, R NULL for one that came damaged (that request failed; the
+ * others stand).  A '-' from the stub ends it all, as an error.  An error returned (timeout, end of
+ * the connection, lost framing) makes the connection unusable, as with
+ * transact; EACH was called for the replies before it.  Counts one round
+ * trip and N packets. */
+struct iow_error *iow_gdbstub_wire_pipeline(struct iow_gdbstub *g, const char *const *reqs,
+					    const size_t *lens, size_t n,
+					    void (*each)(void *ctx, size_t i,
+							 const struct iow_gdbstub_reply *r),
+					    void *ctx);
+
 #endif

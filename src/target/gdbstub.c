@@ -301,6 +301,62 @@ static struct iow_error *gs_batch_end(struct iow_target *t, enum iow_space space
 	return phys_set(g, false);
 }
 
+/* --- pipelined reads --- */
+
+struct many {
+	struct iow_gdbstub *g;
+	struct iow_target_span *spans;
+	const char *space;
+};
+
+static void many_reply(void *ctx, size_t i, const struct iow_gdbstub_reply *r)
+{
+	struct many *m = ctx;
+	struct iow_target_span *sp = &m->spans[i];
+	struct iow_error *err;
+	size_t got = 0;
+
+	sp->ok = false;
+	if (!r)
+		return;
+	err = mem_reply(m->g, r, sp->addr, sp->len, m->space, sp->buf, &got);
+	sp->ok = !err && got == sp->len;
+	iow_error_destroy(err);
+}
+
+/* Only to QEMU (a stub that has qemu.PhyMemMode): its system-mode stub
+ * parses its input a byte at a time and answers each packet as it ends,
+ * in order, and it never waits for the '+' after a reply (only its user-mode
+ * build does), so it stays in ack mode (7.2 refuses QStartNoAckMode) and
+ * still takes requests pipelined.  Other stubs may wait for each '+' or not
+ * read ahead (the protocol itself has one request under way at a time), so
+ * they are left alone. */
+static struct iow_error *gs_read_many(struct iow_target *t, enum iow_space space,
+				      struct iow_target_span *spans, size_t n)
+{
+	struct iow_gdbstub *g = to_gdbstub(t);
+	struct many m = { .g = g, .spans = spans, .space = space == IOW_SPACE_PHYS ? "physical " : "" };
+	char text[64][40], *reqs[64];
+	size_t lens[64], i;
+	struct iow_error *err;
+
+	if (g->phys_support != 1 || g->mode_unknown || n > 64 ||
+	    (space == IOW_SPACE_PHYS && !g->in_batch) || (space == IOW_SPACE_VIRT && g->phys_on))
+		return iow_error_create(IOW_ERR_UNSUPPORTED, "no pipelined reads from the stub "
+					"at %s now", g->where);
+	for (i = 0; i < n; i++) {
+		if (spans[i].len > g->t.max_read)
+			return iow_error_create(IOW_ERR_INVALID, "a pipelined read of %zu bytes is "
+						"beyond the stub's %zu", spans[i].len, g->t.max_read);
+		lens[i] = (size_t)snprintf(text[i], sizeof(text[i]), "m%" PRIx64 ",%zx",
+					   spans[i].addr, spans[i].len);
+		reqs[i] = text[i];
+		spans[i].ok = false;
+	}
+	err = iow_gdbstub_wire_pipeline(g, (const char *const *)reqs, lens, n, many_reply, &m);
+	return err;
+}
+
 /* --- registers --- */
 
 static bool annex_ok(const char *annex)
@@ -585,6 +641,7 @@ static const struct iow_target_ops gdbstub_ops = {
 	.monitor = gs_monitor,
 	.batch_begin = gs_batch_begin,
 	.batch_end = gs_batch_end,
+	.read_many = gs_read_many,
 	.destroy = gs_destroy,
 };
 

@@ -42,6 +42,7 @@ struct page_key {
 struct page {
 	struct page_key key; /* first: the hash table compares keys only */
 	uint64_t valid;      /* bit i: line i of data holds the target's bytes */
+	uint64_t pending;    /* lines a prefetch group has asked for (prefetch only) */
 	struct page *newer, *older;
 	uint8_t data[PAGE_SIZE];
 };
@@ -146,6 +147,7 @@ static struct page *page_get(struct iow_target_cache *c, const struct page_key *
 	}
 	p->key = *key;
 	p->valid = 0;
+	p->pending = 0;
 	*slot = p;
 	lru_push(c, p);
 	c->count++;
@@ -249,39 +251,52 @@ static struct iow_error *backend_read(struct iow_target *t, struct call *call, u
 	return err;
 }
 
-/* Make the lines FIRST..LAST of page P valid. */
-static struct iow_error *fill(struct iow_target *t, struct call *call, struct page *p,
-			      unsigned int first, unsigned int last)
+/* The next back-end read for lines FIRST..LAST of a page whose lines KNOWN
+ * are valid (or on their way): lines *START..*END-1.  False when none of
+ * them is missing. */
+static bool window(const struct iow_target *t, uint64_t known, unsigned int first,
+		   unsigned int last, unsigned int *startp, unsigned int *endp)
 {
-	uint64_t want = line_mask(first, last), missing;
-	unsigned int start, end, max_lines;
-	struct iow_error *err;
+	uint64_t missing = line_mask(first, last) & ~known;
+	unsigned int start, end, max_lines, top, ws;
 
+	if (!missing)
+		return false;
 	/* A back end that reads less than a line still fills whole lines, in
 	 * several reads. */
 	max_lines = t->max_read >= LINE_SIZE ? (unsigned int)(t->max_read / LINE_SIZE) : 1;
 	if (max_lines > LINES)
 		max_lines = LINES;
-	while ((missing = want & ~p->valid)) {
-		unsigned int top, ws;
+	start = (unsigned int)__builtin_ctzll(missing);
+	/* The window of one read: max_lines lines, aligned, holding the first
+	 * missing line and as much of the wanted ones as fit; moved back only
+	 * if they would not fit.  Aligned rather than starting at the miss:
+	 * the objects before the one asked for (slab neighbours, a tree walked
+	 * out of address order) are as likely to be wanted next as those after
+	 * it. */
+	top = last < start + max_lines - 1 ? last : start + max_lines - 1;
+	ws = start - start % max_lines;
+	if (ws + max_lines <= top)
+		ws = top + 1 - max_lines;
+	while (start > ws && !(known & (UINT64_C(1) << (start - 1))))
+		start--;
+	end = (unsigned int)__builtin_ctzll(missing) + 1;
+	while (end < LINES && end < ws + max_lines &&
+	       (end <= top || !(known & (UINT64_C(1) << end))))
+		end++;
+	*startp = start;
+	*endp = end;
+	return true;
+}
 
-		start = (unsigned int)__builtin_ctzll(missing);
-		/* The window of one read: max_lines lines, aligned, holding the
-		 * first missing line and as much of the wanted ones as fit;
-		 * moved back only if they would not fit.  Aligned rather than
-		 * starting at the miss: the objects before the one asked for
-		 * (slab neighbours, a tree walked out of address order) are as
-		 * likely to be wanted next as those after it. */
-		top = last < start + max_lines - 1 ? last : start + max_lines - 1;
-		ws = start - start % max_lines;
-		if (ws + max_lines <= top)
-			ws = top + 1 - max_lines;
-		while (start > ws && !(p->valid & (UINT64_C(1) << (start - 1))))
-			start--;
-		end = (unsigned int)__builtin_ctzll(missing) + 1;
-		while (end < LINES && end < ws + max_lines &&
-		       (end <= top || !(p->valid & (UINT64_C(1) << end))))
-			end++;
+/* Make the lines FIRST..LAST of page P valid. */
+static struct iow_error *fill(struct iow_target *t, struct call *call, struct page *p,
+			      unsigned int first, unsigned int last)
+{
+	unsigned int start, end;
+	struct iow_error *err;
+
+	while (window(t, p->valid, first, last, &start, &end)) {
 		err = backend_read(t, call, p->key.base + start * LINE_SIZE,
 				   p->data + start * LINE_SIZE, (end - start) * LINE_SIZE);
 		if (err) {
@@ -485,6 +500,124 @@ struct iow_error *iow_target_read_string(struct iow_target *t, enum iow_space sp
 	if (truncated)
 		*truncated = !err && cut;
 	return call_end(t, &call, err);
+}
+
+/* --- prefetching --- */
+
+/* Reads sent to the back end in one go: their requests must stay small
+ * (gdbstub-wire.c sends them in one write), and every page they fill must
+ * stay in the cache until they are in. */
+#define GROUP 32
+/* A range hinted at is fetched up to this far (a string, a structure). */
+#define PREFETCH_MAX (2 * PAGE_SIZE)
+
+struct group {
+	enum iow_space space;
+	struct iow_target_span span[GROUP];
+	struct page *page[GROUP];
+	unsigned int first[GROUP], end[GROUP];
+	size_t n;
+	bool off; /* the back end cannot, or the reads must stop */
+};
+
+/* Send the group's reads; mark what came as valid. */
+static void group_flush(struct iow_target *t, struct group *g)
+{
+	struct iow_error *err = NULL;
+	size_t i;
+
+	if (g->n && !g->off && t->interrupted && t->interrupted(t->interrupt_ctx))
+		g->off = true;
+	if (g->n && !g->off && g->space == IOW_SPACE_PHYS && t->ops->batch_begin)
+		err = t->ops->batch_begin(t, g->space);
+	if (g->n && !g->off && !err) {
+		err = t->ops->read_many(t, g->space, g->span, g->n);
+		if (g->space == IOW_SPACE_PHYS && t->ops->batch_end) {
+			struct iow_error *end_err = t->ops->batch_end(t, g->space);
+
+			if (end_err && !err)
+				err = end_err;
+			else
+				iow_error_destroy(end_err);
+		}
+	}
+	if (err) {
+		/* Unsupported now, or a broken connection: the reads that
+		 * want the data will say what is wrong. */
+		iow_error_destroy(err);
+		g->off = true;
+	}
+	for (i = 0; i < g->n; i++) {
+		struct page *p = g->page[i];
+		uint64_t lines = line_mask(g->first[i], g->end[i] - 1);
+
+		p->pending &= ~lines;
+		if (!err && !g->off && g->span[i].ok) {
+			p->valid |= lines;
+			t->stats.mem_bytes += g->span[i].len;
+		}
+	}
+	g->n = 0;
+}
+
+bool iow_target_can_prefetch(struct iow_target *t)
+{
+	struct iow_error *err;
+
+	if (!t->ops->read_many || t->cache->limit < 2 * GROUP || t->max_read < LINE_SIZE)
+		return false;
+	err = t->ops->read_many(t, IOW_SPACE_VIRT, NULL, 0);
+	iow_error_destroy(err);
+	return !err;
+}
+
+void iow_target_prefetch(struct iow_target *t, enum iow_space space, const uint64_t *addrs,
+			 const size_t *lens, size_t n)
+{
+	struct group g = { .space = space };
+	size_t i;
+
+	if (!t->ops->read_many || (space != IOW_SPACE_VIRT && space != IOW_SPACE_PHYS) ||
+	    t->cache->limit < 2 * GROUP || t->max_read < LINE_SIZE)
+		return;
+	for (i = 0; i < n && !g.off; i++) {
+		uint64_t addr = addrs[i];
+		size_t len = lens[i] < PREFETCH_MAX ? lens[i] : PREFETCH_MAX;
+
+		if (!len || (uint64_t)(len - 1) > UINT64_MAX - addr)
+			continue;
+		while (len && !g.off) {
+			struct page_key key = { .base = addr & ~(uint64_t)(PAGE_SIZE - 1),
+						.space = space };
+			unsigned int off = (unsigned int)(addr - key.base), start, end;
+			size_t in_page = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
+			struct page *p = page_get(t->cache, &key);
+
+			if (!p) {
+				g.off = true;
+				break;
+			}
+			while (!g.off && window(t, p->valid | p->pending, off / LINE_SIZE,
+						(unsigned int)((off + in_page - 1) / LINE_SIZE),
+						&start, &end)) {
+				g.span[g.n] = (struct iow_target_span){
+					.addr = key.base + start * LINE_SIZE,
+					.len = (end - start) * LINE_SIZE,
+					.buf = p->data + start * LINE_SIZE,
+				};
+				g.page[g.n] = p;
+				g.first[g.n] = start;
+				g.end[g.n] = end;
+				g.n++;
+				p->pending |= line_mask(start, end - 1);
+				if (g.n == GROUP)
+					group_flush(t, &g);
+			}
+			addr += in_page;
+			len -= in_page;
+		}
+	}
+	group_flush(t, &g);
 }
 
 struct iow_error *iow_target_read_reg(struct iow_target *t, const char *name, uint64_t *val)

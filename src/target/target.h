@@ -37,7 +37,9 @@ enum iow_space {
 #define IOW_TARGET_CACHE_PAGES 4096u
 
 struct iow_target_stats {
-	uint64_t round_trips;    /* request/reply exchanges with the back end */
+	uint64_t round_trips;    /* waits for the back end: one per request, or one per
+				  * pipelined group of requests */
+	uint64_t packets;        /* requests sent (round_trips when nothing is pipelined) */
 	uint64_t bytes_sent;     /* bytes on the wire, framing included */
 	uint64_t bytes_received;
 	uint64_t reads;          /* iow_target_read calls */
@@ -48,6 +50,15 @@ struct iow_target_stats {
 
 struct iow_target;
 struct iow_target_cache; /* private to target.c */
+
+/* One read of a group (read_many): LEN bytes at ADDR into BUF, all in one
+ * page and at most max_read; OK says whether all of them came. */
+struct iow_target_span {
+	uint64_t addr;
+	size_t len;
+	void *buf;
+	bool ok;
+};
 
 /* What a back end provides.  The cache calls read() only for ranges inside
  * one page of at most max_read bytes. */
@@ -70,6 +81,13 @@ struct iow_target_ops {
 	 * the last read(), and an error from it is reported. */
 	struct iow_error *(*batch_begin)(struct iow_target *t, enum iow_space space);
 	struct iow_error *(*batch_end)(struct iow_target *t, enum iow_space space);
+	/* Optional: the N reads of SPANS in one go (a gdbstub sends them all,
+	 * then takes the replies: one wait instead of N).  Each span's OK says
+	 * whether it came; the error returned is the back end's own (a broken
+	 * connection), or IOW_ERR_UNSUPPORTED when this back end cannot do it
+	 * now (then nothing was sent).  PHYS reads come inside a batch. */
+	struct iow_error *(*read_many)(struct iow_target *t, enum iow_space space,
+				       struct iow_target_span *spans, size_t n);
 	/* Free the back end's own struct (which embeds T).  Called by
 	 * iow_target_destroy() after the generic part is gone. */
 	void (*destroy)(struct iow_target *t);
@@ -114,6 +132,17 @@ struct iow_error *iow_target_read_u32(struct iow_target *t, enum iow_space space
 struct iow_error *iow_target_read_string(struct iow_target *t, enum iow_space space,
 					 uint64_t addr, char *buf, size_t max, bool *truncated);
 struct iow_error *iow_target_read_reg(struct iow_target *t, const char *name, uint64_t *val);
+/* A hint: the N ranges ADDRS[i] (LENS[i] bytes each) will be read soon.
+ * What is not cached yet is fetched now, in as few waits for the back end
+ * as it allows (all at once from a gdbstub that takes pipelined requests;
+ * nothing is done for back ends without read_many, whose later reads cost
+ * no round trip or fetch the range then).  Never fails: a range that
+ * cannot be fetched is left to the read that wants it, which reports why. */
+void iow_target_prefetch(struct iow_target *t, enum iow_space space, const uint64_t *addrs,
+			 const size_t *lens, size_t n);
+/* Whether a prefetch saves anything now (the back end takes groups of
+ * reads): a walker skips the work of gathering hints otherwise. */
+bool iow_target_can_prefetch(struct iow_target *t);
 struct iow_error *iow_target_monitor(struct iow_target *t, const char *cmd, struct iow_buf *out);
 /* Forget everything cached (the guest ran). */
 void iow_target_invalidate(struct iow_target *t);

@@ -55,6 +55,7 @@ struct stub {
 	bool phys;       /* in physical mode */
 	bool stuck;      /* refuses to leave physical mode */
 	bool no_p;       /* answers 'p' with nothing */
+	bool not_qemu;   /* answers qqemu.* with nothing, as gdbserver does */
 	bool badsum_done, nack_done, dupnack_done;
 	int acks;        /* '+' received */
 	struct iow_buf last; /* the last reply, framed, for a '-' */
@@ -232,6 +233,10 @@ static void monitor(struct stub *s, const char *hex)
 		s->no_p = true;
 		return reply(s, "OK");
 	}
+	if (!strcmp(cmd, "not-qemu")) {
+		s->not_qemu = true;
+		return reply(s, "OK");
+	}
 	if (!strcmp(cmd, "fail"))
 		return reply(s, "E01");
 	reply(s, "");
@@ -275,6 +280,8 @@ static void handle(struct stub *s, const char *p)
 		reply_hex(s, 0, regs, 24);
 	} else if (!strncmp(p, "qRcmd,", 6)) {
 		monitor(s, p + 6);
+	} else if (s->not_qemu && !strncmp(p, "qqemu.", 6)) {
+		reply(s, "");
 	} else if (!strcmp(p, "qqemu.PhyMemMode")) {
 		reply(s, s->phys ? "1" : "0");
 	} else if (!strcmp(p, "qqemu.Supported")) {
@@ -769,12 +776,111 @@ static void test_connect_errors(void)
 	tap_ok(t == NULL, "nothing is returned on failure");
 }
 
+/* Pipelined reads (iow_target_prefetch): sent together, answered in order,
+ * in ack mode as QEMU 7.2 keeps it; a damaged reply costs only its own
+ * read; a stub that is not QEMU gets none. */
+static void test_pipeline(void)
+{
+	struct iow_target *t = adopt_stub(true, 2000, true);
+	const struct iow_target_stats *st = iow_target_stats(t);
+	const uint64_t addrs[] = { 0x10000, 0x11040, 0x12f80, 0x25000, BADSUM, 0x11050 };
+	const size_t lens[] = { 8, 64, 64, 8, 8, 16 };
+	uint64_t rt, pk;
+	char *log;
+
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, 0x1f000, 8), "pipeline: a first read (the stub's mode is learnt)");
+	free(mon(t, "log"));
+	tap_ok(iow_target_can_prefetch(t), "... QEMU's stub takes pipelined reads, even in ack mode");
+	rt = st->round_trips;
+	pk = st->packets;
+	iow_target_prefetch(t, IOW_SPACE_VIRT, addrs, lens, 6);
+	tap_ok(st->round_trips == rt + 1 && st->packets == pk + 5,
+	       "six ranges in five reads (two share one), one round trip: %" PRIu64 " rt, %" PRIu64
+	       " packets", st->round_trips - rt, st->packets - pk);
+	log = mon(t, "log");
+	tap_ok(!strcmp(log, "m10000,100;m11000,100;m12f00,100;m25000,100;m70000,100;"),
+	       "... the aligned blocks around each, in order: %s", log);
+	free(log);
+	rt = st->round_trips;
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, 0x10000, 8) && read_ok(t, IOW_SPACE_VIRT, 0x11040, 64) &&
+		       read_ok(t, IOW_SPACE_VIRT, 0x12f80, 64) && read_ok(t, IOW_SPACE_VIRT, 0x11050, 16),
+	       "what came is right");
+	tap_ok(st->round_trips == rt, "... and read from the cache");
+	tap_ok(fails_at(read_err(t, IOW_SPACE_VIRT, 0x25000, 8), IOW_ERR_FAULT, 0x25000),
+	       "a range the stub refused (E14) fails when it is read, at its address");
+	rt = st->round_trips;
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, BADSUM, 8) && st->round_trips == rt + 1,
+	       "the damaged reply was not taken: the read asks again, and gets it");
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, 0x13000, 8), "the connection is in step afterwards");
+
+	/* as many as a group holds, and more */
+	{
+		uint64_t many[80];
+		size_t ml[80], i;
+
+		for (i = 0; i < 80; i++) {
+			many[i] = 0x14000 + i * 0x100;
+			ml[i] = 8;
+		}
+		rt = st->round_trips;
+		pk = st->packets;
+		iow_target_prefetch(t, IOW_SPACE_VIRT, many, ml, 80);
+		tap_ok(st->packets - pk == 80 && st->round_trips - rt == 3,
+		       "80 reads in groups of 32: 3 round trips (%" PRIu64 ")", st->round_trips - rt);
+		rt = st->round_trips;
+		for (i = 0; i < 80; i++)
+			if (!read_ok(t, IOW_SPACE_VIRT, many[i], 8))
+				break;
+		tap_ok(i == 80 && st->round_trips == rt, "... all of them right, from the cache");
+	}
+
+	/* physical: inside one switch to physical mode */
+	free(mon(t, "log"));
+	{
+		const uint64_t pa[] = { 0x18000, 0x19000 };
+		const size_t pl[] = { 8, 8 };
+
+		iow_target_prefetch(t, IOW_SPACE_PHYS, pa, pl, 2);
+		log = mon(t, "log");
+		tap_ok(!strcmp(log, "Qqemu.PhyMemMode:1;m18000,100;m19000,100;Qqemu.PhyMemMode:0;"),
+		       "physical ranges: one switch there and back around them: %s", log);
+		free(log);
+		rt = st->round_trips;
+		tap_ok(read_ok(t, IOW_SPACE_PHYS, 0x18000, 8) && read_ok(t, IOW_SPACE_PHYS, 0x19000, 8) &&
+			       st->round_trips == rt, "... the physical bytes, from the cache");
+	}
+
+	/* a '-' to one of them: which one is unknown, so nothing more is sent */
+	{
+		const uint64_t na[] = { 0x1a000, NACK };
+		const size_t nl[] = { 8, 8 };
+
+		iow_target_prefetch(t, IOW_SPACE_VIRT, na, nl, 2);
+		tap_ok(fails_with(read_err(t, IOW_SPACE_VIRT, 0x1b000, 8), IOW_ERR_IO,
+				  "rejected one of 2 pipelined requests"),
+		       "a '-' to a pipelined request: the connection is given up, saying why");
+	}
+	iow_target_destroy(t);
+
+	t = adopt_stub(true, 2000, true);
+	st = iow_target_stats(t);
+	tap_ok(mon_is(t, "not-qemu", ""), "a stub that is not QEMU's");
+	tap_ok(read_ok(t, IOW_SPACE_VIRT, 0x1f000, 8), "... reads");
+	tap_ok(!iow_target_can_prefetch(t), "... but takes no pipelined reads");
+	free(mon(t, "log"));
+	pk = st->packets;
+	iow_target_prefetch(t, IOW_SPACE_VIRT, addrs, lens, 3);
+	tap_ok(st->packets == pk, "... and a prefetch sends nothing");
+	iow_target_destroy(t);
+}
+
 int main(void)
 {
 	atexit(cleanup);
 	test_handshake_and_memory();
 	test_ack_mode();
 	test_phys();
+	test_pipeline();
 	test_broken();
 	test_connect_errors();
 	return tap_done();
