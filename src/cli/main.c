@@ -131,10 +131,10 @@ static void print_stats(const struct iow_target *t, double seconds)
 	const struct iow_target_stats *st = iow_target_stats(t);
 
 	fprintf(stderr,
-		"stats: %" PRIu64 " round trips, %" PRIu64 " bytes sent, %" PRIu64
+		"stats: %" PRIu64 " round trips (%" PRIu64 " packets), %" PRIu64 " bytes sent, %" PRIu64
 		" bytes received, %" PRIu64 " reads (%" PRIu64 " from cache), %.1f ms\n",
-		st->round_trips, st->bytes_sent, st->bytes_received, st->reads, st->cache_hits,
-		seconds * 1e3);
+		st->round_trips, st->packets, st->bytes_sent, st->bytes_received, st->reads,
+		st->cache_hits, seconds * 1e3);
 }
 
 

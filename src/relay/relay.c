@@ -451,8 +451,9 @@ static struct iow_error *run_line(struct relay *r, char *line, struct iow_sink *
 	if (l.stats && r->s.target) {
 		const struct iow_target_stats *st = iow_target_stats(r->s.target);
 
-		iow_sink_printf(out, "stats: %" PRIu64 " round trips, %" PRIu64 " bytes sent, %" PRIu64
-				" bytes received, %.1f ms\n", st->round_trips - before.round_trips,
+		iow_sink_printf(out, "stats: %" PRIu64 " round trips (%" PRIu64 " packets), %" PRIu64
+				" bytes sent, %" PRIu64 " bytes received, %.1f ms\n",
+				st->round_trips - before.round_trips, st->packets - before.packets,
 				st->bytes_sent - before.bytes_sent, st->bytes_received - before.bytes_received,
 				(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	}
