@@ -255,6 +255,45 @@ bool iow_kernel_can_prefetch(struct iow_kernel *k)
 	return iow_target_can_prefetch(k->t);
 }
 
+/* Where iow_kernel_read would take VA from (no reads unless VA needs a
+ * page-table walk); false if it would refuse. */
+static bool target_addr(struct iow_kernel *k, uint64_t va, size_t len, enum iow_space *space,
+			uint64_t *addr)
+{
+	struct iow_error *err;
+	uint64_t pa = 0;
+
+	if (k->flat) {
+		*space = IOW_SPACE_VIRT;
+		*addr = va;
+		return true;
+	}
+	if ((err = va_to_pa(k, va, &pa))) {
+		iow_error_destroy(err);
+		return false;
+	}
+	if (!iow_kernel_is_ram(k, pa, len))
+		return false;
+	*space = k->direct_known && !k->direct_broken ? IOW_SPACE_VIRT : IOW_SPACE_PHYS;
+	*addr = *space == IOW_SPACE_VIRT ? k->lay.page_offset_base + pa : pa;
+	return true;
+}
+
+struct iow_error *iow_kernel_read_chasing(struct iow_kernel *k, uint64_t va, void *buf, size_t len)
+{
+	enum iow_space space;
+	uint64_t addr;
+
+	if (len && len <= PAGE_SIZE - (va & ~PAGE_MASK) && target_addr(k, va, len, &space, &addr) &&
+	    !iow_target_cached(k->t, space, addr, len) && iow_target_can_prefetch(k->t)) {
+		uint64_t page = addr & PAGE_MASK;
+		size_t whole = PAGE_SIZE;
+
+		iow_target_prefetch(k->t, space, &page, &whole, 1);
+	}
+	return iow_kernel_read(k, va, buf, len);
+}
+
 size_t iow_kernel_string_hint(uint64_t va)
 {
 	size_t n = PAGE_SIZE - (va & ~PAGE_MASK);
@@ -595,6 +634,34 @@ struct iow_error *iow_kernel_read_release(struct iow_kernel *k)
 	return NULL;
 }
 
+/* The kernel variables NAMES (LENS bytes each; 0: a string) will be read
+ * next: fetch them together.  Before the direct map is known, at their
+ * image addresses (as boot_read reads them); after, as iow_kernel_read
+ * does.  Symbols the vmlinux lacks are skipped: the reads say so. */
+static void prefetch_symbols(struct iow_kernel *k, const char *const *names, const size_t *lens,
+			     size_t n)
+{
+	uint64_t addr[16];
+	size_t len[16], i, m = 0;
+
+	if (!iow_target_can_prefetch(k->t))
+		return;
+	for (i = 0; i < n && m < 16; i++) {
+		struct iow_error *err = iow_kernel_symbol(k, names[i], &addr[m]);
+
+		if (err) {
+			iow_error_destroy(err);
+			continue;
+		}
+		len[m] = lens[i] ? lens[i] : iow_kernel_string_hint(addr[m]);
+		m++;
+	}
+	if (k->direct_known)
+		iow_kernel_prefetch(k, addr, len, m);
+	else
+		iow_target_prefetch(k->t, IOW_SPACE_VIRT, addr, len, m);
+}
+
 struct iow_error *iow_kernel_open(struct iow_target *t, struct iow_debuginfo *dbg,
 				  const struct iow_kernel_opts *opts, struct iow_kernel **out)
 {
@@ -614,6 +681,14 @@ struct iow_error *iow_kernel_open(struct iow_target *t, struct iow_debuginfo *db
 
 	if ((err = find_kaslr(k)))
 		goto fail;
+	{
+		static const char *const vars[] = { "phys_base", "page_offset_base", "vmalloc_base",
+						    "vmemmap_base", "physical_mask",
+						    "__pgtable_l5_enabled" };
+		static const size_t lens[] = { 8, 8, 8, 8, 8, 4 };
+
+		prefetch_symbols(k, vars, lens, 6);
+	}
 	if ((err = image_read(k, "phys_base", &k->lay.phys_base, 8)))
 		goto fail;
 	k->image_known = true;
@@ -646,6 +721,17 @@ struct iow_error *iow_kernel_open(struct iow_target *t, struct iow_debuginfo *db
 		goto fail;
 	k->lay.pgd_phys = init_top_pgt + k->lay.kaslr_offset - IOW_START_KERNEL_MAP + k->lay.phys_base;
 	k->direct_known = true;
+	{
+		uint64_t start = 0, stop = 0;
+		struct iow_error *e1 = link_symbol(k, "__start_notes", &start);
+		struct iow_error *e2 = link_symbol(k, "__stop_notes", &stop);
+		const char *vars[] = { "__start_notes", "e820_table", "linux_banner" };
+		size_t lens[] = { stop > start && stop - start <= 4096 ? stop - start : 1, 8, 0 };
+
+		iow_error_destroy(e1);
+		iow_error_destroy(e2);
+		prefetch_symbols(k, vars, lens, 3);
+	}
 
 	if ((err = read_build_id(k)))
 		goto fail;

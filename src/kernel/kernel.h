@@ -114,6 +114,12 @@ void iow_kernel_prefetch(struct iow_kernel *k, const uint64_t *vas, const size_t
 			 size_t n);
 /* Whether prefetching saves round trips on this target now. */
 bool iow_kernel_can_prefetch(struct iow_kernel *k);
+/* A pointer chase that prefetches as it goes: LEN bytes at VA are wanted
+ * now; if they are not cached, fetch the whole page around them (objects
+ * of one slab cache share pages: the next ones of a list are often in
+ * it), then read them into BUF. */
+struct iow_error *iow_kernel_read_chasing(struct iow_kernel *k, uint64_t va, void *buf,
+					  size_t len);
 /* How much of a string at VA iow_kernel_read_string reads first: what a
  * prefetch of it should cover. */
 size_t iow_kernel_string_hint(uint64_t va);

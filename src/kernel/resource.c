@@ -196,11 +196,8 @@ static void prefetch_tree(struct walk *w, uint64_t first_child)
 		size_t i, nh = 0;
 
 		for (i = 0; i < ncur; i++) {
-			/* the whole page: resources made together (a driver's,
-			 * a bus's) share slab pages, so the siblings of this
-			 * one often come along and save a level */
-			hints[nh] = cur[i] & ~(uint64_t)4095;
-			lens[nh++] = 4096;
+			hints[nh] = cur[i];
+			lens[nh++] = w->l.size;
 		}
 		for (i = 0; i < nnames; i++) {
 			hints[nh] = names[i];

@@ -11,6 +11,7 @@
 
 #include "kernel/list.h"
 #include "kernel/vmap.h"
+#include "util/addrset.h"
 
 #define HINT "vfree" /* mm/vmalloc.c, in every version */
 
@@ -191,11 +192,59 @@ static struct iow_error *add_area(void *ctx, uint64_t node)
 	return NULL;
 }
 
+/* Before a list is walked, on a target that takes pipelined reads: chase
+ * it whole slab pages at a time (vmap_areas come from one cache), then
+ * fetch every area's vm_struct in one go.  A hint only: it stops at
+ * anything odd, and the walk proper finds and reports it. */
+static void prefetch_list(struct walk *w, uint64_t head)
+{
+	struct iow_addrset *seen = iow_addrset_create();
+	uint64_t node[2], cur, *vms = NULL;
+	size_t n = 0, cap = 0, *lens = NULL, i;
+	struct iow_error *err;
+
+	if (!seen || (err = iow_kernel_read_chasing(w->k, head, node, sizeof(node))))
+		goto out;
+	for (cur = node[0]; cur != head && n < IOW_VMAP_MAX; cur = node[0]) {
+		uint64_t vm;
+
+		if (iow_addrset_add(seen, cur) != 1 ||
+		    (err = iow_kernel_read_chasing(w->k, cur, node, sizeof(node))))
+			break;
+		if (w->kind == IOW_VMAP_LAZY || cur < w->l.va_list ||
+		    (err = iow_kernel_read(w->k, cur - w->l.va_list, w->raw, w->l.va_size)))
+			continue;
+		if (!(vm = u64(w->raw, w->l.va_vm)))
+			continue;
+		if (n == cap) {
+			uint64_t *nv = realloc(vms, (cap ? 2 * cap : 256) * sizeof(*vms));
+
+			if (!nv)
+				break;
+			vms = nv;
+			cap = cap ? 2 * cap : 256;
+		}
+		vms[n++] = vm;
+	}
+	iow_error_destroy(err);
+	if (n && (lens = malloc(n * sizeof(*lens)))) {
+		for (i = 0; i < n; i++)
+			lens[i] = w->l.vm_size;
+		iow_kernel_prefetch(w->k, vms, lens, n);
+	}
+out:
+	free(vms);
+	free(lens);
+	iow_addrset_destroy(seen);
+}
+
 static struct iow_error *walk_list(struct walk *w, uint64_t head, const char *what,
 				   enum iow_vmap_kind kind, unsigned node)
 {
 	w->kind = kind;
 	w->node = node;
+	if (iow_kernel_can_prefetch(w->k))
+		prefetch_list(w, head);
 	return iow_kernel_list_walk(w->k, head, what, IOW_VMAP_MAX, add_area, w);
 }
 

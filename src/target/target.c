@@ -560,6 +560,25 @@ static void group_flush(struct iow_target *t, struct group *g)
 	g->n = 0;
 }
 
+bool iow_target_cached(struct iow_target *t, enum iow_space space, uint64_t addr, size_t len)
+{
+	while (len) {
+		struct page_key key = { .base = addr & ~(uint64_t)(PAGE_SIZE - 1), .space = space };
+		unsigned int off = (unsigned int)(addr - key.base);
+		size_t n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
+		const struct page *p = htab_find_with_hash(t->cache->pages, &key, key_hash(&key));
+
+		if (!p || (line_mask(off / LINE_SIZE, (unsigned int)((off + n - 1) / LINE_SIZE)) &
+			   ~p->valid))
+			return false;
+		if (addr + n < addr)
+			return true;
+		addr += n;
+		len -= n;
+	}
+	return true;
+}
+
 bool iow_target_can_prefetch(struct iow_target *t)
 {
 	struct iow_error *err;

@@ -140,6 +140,8 @@ struct iow_error *iow_target_read_reg(struct iow_target *t, const char *name, ui
  * cannot be fetched is left to the read that wants it, which reports why. */
 void iow_target_prefetch(struct iow_target *t, enum iow_space space, const uint64_t *addrs,
 			 const size_t *lens, size_t n);
+/* Whether LEN bytes at ADDR are all in the cache (nothing is read). */
+bool iow_target_cached(struct iow_target *t, enum iow_space space, uint64_t addr, size_t len);
 /* Whether a prefetch saves anything now (the back end takes groups of
  * reads): a walker skips the work of gathering hints otherwise. */
 bool iow_target_can_prefetch(struct iow_target *t);
