@@ -76,10 +76,15 @@ static void add_open_files(struct candidates *c, pid_t pid)
  * closes the descriptor between commands. */
 static void add_mapped_files(struct candidates *c, pid_t pid)
 {
-	char path[64], *line = NULL;
+	char path[64], exe[PATH_MAX + 1], *line = NULL;
 	size_t cap = 0;
+	ssize_t n;
 	FILE *f;
 
+	/* GDB's own program is mapped too, and is no vmlinux */
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = 0;
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	if (!(f = fopen(path, "r")))
 		return;
@@ -89,7 +94,7 @@ static void add_mapped_files(struct candidates *c, pid_t pid)
 		if (!p)
 			continue;
 		p[strcspn(p, "\n")] = 0;
-		if (!strstr(p, ".so") && !strstr(p, "(deleted)"))
+		if (!strstr(p, ".so") && !strstr(p, "(deleted)") && strcmp(p, exe) != 0)
 			add(c, p);
 	}
 	free(line);
@@ -167,7 +172,7 @@ struct iow_error *iow_session_open_kernel(struct iow_session *s, const struct io
 {
 	struct candidates c = { .n = 0 };
 	char tried[1024] = "";
-	struct iow_error *err = NULL;
+	struct iow_error *err = NULL, *best = NULL;
 	const char *env = getenv("IOW_VMLINUX");
 	int i;
 
@@ -188,7 +193,14 @@ struct iow_error *iow_session_open_kernel(struct iow_session *s, const struct io
 	for (i = 0; i < c.n; i++) {
 		bool stub_failed;
 
-		iow_error_destroy(err);
+		/* The refusal reported in the end: a file that was a vmlinux
+		 * but not this kernel's says more than one that was none. */
+		if (err && (!best || (err->code == IOW_ERR_MISMATCH && best->code != IOW_ERR_MISMATCH))) {
+			iow_error_destroy(best);
+			best = err;
+		} else {
+			iow_error_destroy(err);
+		}
 		err = try_one(s, c.path[i], opts, &stub_failed);
 		if (!err)
 			break;
@@ -208,13 +220,18 @@ struct iow_error *iow_session_open_kernel(struct iow_session *s, const struct io
 	else if (err) {
 		struct iow_error *why = err;
 
+		if (best && best->code == IOW_ERR_MISMATCH && why->code != IOW_ERR_MISMATCH) {
+			why = best;
+			best = err;
+		}
 		err = iow_error_create(IOW_ERR_MISMATCH,
 				       "no vmlinux matches the running kernel%s%s%s; give one with --vmlinux "
-				       "(last refusal: %s)", c.n ? " (tried " : "", tried, c.n ? ")" : "",
+				       "(%s)", c.n ? " (tried " : "", tried, c.n ? ")" : "",
 				       why->message);
 		iow_error_destroy(why);
 	}
 out:
+	iow_error_destroy(best);
 	for (i = 0; i < c.n; i++)
 		free(c.path[i]);
 	return err;

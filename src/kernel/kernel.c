@@ -758,6 +758,36 @@ fail:
 	return err;
 }
 
+struct iow_error *iow_kernel_check_same(struct iow_kernel *k)
+{
+	uint64_t was = k->lay.kaslr_offset, now;
+	uint8_t id[sizeof(k->lay.build_id)];
+	size_t id_len = k->lay.build_id_len;
+	struct iow_error *err;
+
+	if (k->flat)
+		return NULL;
+	memcpy(id, k->lay.build_id, sizeof(id));
+	err = find_kaslr(k);
+	now = k->lay.kaslr_offset;
+	k->lay.kaslr_offset = was;
+	if (err)
+		return err;
+	if (now != was)
+		return iow_error_create(IOW_ERR_MISMATCH, "the kernel has moved since it was opened "
+					"(KASLR offset 0x%" PRIx64 ", now 0x%" PRIx64 "): it was restarted",
+					was, now);
+	if ((err = read_build_id(k)))
+		return err;
+	if (k->lay.build_id_len != id_len || memcmp(k->lay.build_id, id, id_len)) {
+		memcpy(k->lay.build_id, id, sizeof(id));
+		k->lay.build_id_len = id_len;
+		return iow_error_create(IOW_ERR_MISMATCH, "another kernel runs since it was opened "
+					"(its build ID changed)");
+	}
+	return NULL;
+}
+
 void iow_kernel_destroy(struct iow_kernel *k)
 {
 	if (!k)

@@ -82,6 +82,11 @@ struct iow_kernel;
 
 struct iow_error *iow_kernel_open(struct iow_target *t, struct iow_debuginfo *dbg,
 				  const struct iow_kernel_opts *opts, struct iow_kernel **out);
+/* After the machine ran: is it still the kernel K was opened on?  Reads the
+ * IDT (the KASLR offset) and the build ID note again (one or two round
+ * trips).  IOW_ERR_MISMATCH if the kernel was restarted or replaced (then
+ * K must be opened again); another error if it could not be read. */
+struct iow_error *iow_kernel_check_same(struct iow_kernel *k);
 void iow_kernel_destroy(struct iow_kernel *k);
 const struct iow_kernel_layout *iow_kernel_layout(const struct iow_kernel *k);
 struct iow_target *iow_kernel_target(const struct iow_kernel *k);

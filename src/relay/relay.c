@@ -309,7 +309,8 @@ static struct iow_error *session(struct relay *r)
 {
 	struct iow_gdbstub_opts go = { .timeout_ms = r->o->timeout_ms ? r->o->timeout_ms : 5000,
 				       .allow_phys = true, .packet_size = r->t.packet_size };
-	struct iow_error *err;
+	struct iow_error *err, *changed = NULL;
+	bool ran = false;
 	int fd;
 
 	if (r->s.target && r->s_ack != r->t.ack) {
@@ -331,14 +332,35 @@ static struct iow_error *session(struct relay *r)
 	if (r->t.dirty) {
 		iow_target_invalidate(r->s.target);
 		r->t.dirty = false;
+		ran = true;
 	}
 	if (r->t.mode_changed) {
 		iow_gdbstub_forget_mode(r->s.target);
 		r->t.mode_changed = false;
 	}
-	if (!r->s.dbg && r->vmlinux && (err = iow_debuginfo_open(r->vmlinux, &r->s.dbg)))
-		return err;
-	return iow_session_open_kernel(&r->s, NULL);
+	/* The guest ran: it may have rebooted (another KASLR offset) or
+	 * kexec'd another kernel.  Then open it afresh, and find its vmlinux
+	 * again unless one was named. */
+	if (ran && r->s.kernel && (err = iow_kernel_check_same(r->s.kernel))) {
+		if (err->code != IOW_ERR_MISMATCH || err == &iow_error_nomem)
+			return err;
+		changed = err;
+		iow_kernel_destroy(r->s.kernel);
+		r->s.kernel = NULL;
+		if (!r->vmlinux) {
+			iow_debuginfo_destroy(r->s.dbg);
+			r->s.dbg = NULL;
+		}
+	}
+	err = NULL;
+	if (!r->s.dbg && r->vmlinux)
+		err = iow_debuginfo_open(r->vmlinux, &r->s.dbg);
+	if (!err)
+		err = iow_session_open_kernel(&r->s, NULL);
+	if (err && changed)
+		err = iow_error_wrap(err, "%s; opening it again", changed->message);
+	iow_error_destroy(changed);
+	return err;
 }
 
 /* `iomem-walk gdb-view ADDR`: GDB's idea of &_text (the GDB script sends it

@@ -17,6 +17,7 @@ scenario_mi_plain agent
 scenario_binary_roundtrips agent
 scenario_raw_client
 scenario_reconnect
+scenario_kernel_changed agent
 scenario_batch_interrupt agent
 scenario_mi_interrupt inproc
 scenario_stub_killed agent

@@ -17,6 +17,7 @@ scenario_mi_plain inproc
 scenario_binary_roundtrips inproc
 scenario_raw_client
 scenario_reconnect
+scenario_kernel_changed inproc
 scenario_batch_interrupt inproc
 scenario_mi_interrupt agent
 scenario_stub_killed inproc

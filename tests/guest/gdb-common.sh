@@ -668,6 +668,37 @@ scenario_reconnect() {
 	check "relay killed/agent: ... plain reads right" read_ok reconnect rc12
 }
 
+# The kernel under the relay changes between two commands (a reboot or a
+# kexec while GDB let the guest run): here its divide-error gate, from
+# which the KASLR offset is read, is moved by 1 MiB from GDB, which makes
+# the relay drop its cache as any write does.  The next command must not
+# read at the old offset: it checks, opens the kernel again and refuses
+# the vmlinux, which no longer lines up.  Put back, the next one is right.
+scenario_kernel_changed() { # WAY
+	local w=$1 gate=0xfffffe0000000006
+	snap ioports
+	GDB_ENV=(IOW_VMLINUX="$IOW_VMLINUX")
+	way_in "$w"
+	cap kc1 proc ioports
+	ex "set \$iow_b6 = *(unsigned char *)$gate"
+	ex "set *(unsigned char *)$gate = (\$iow_b6 + 0x10) & 0xff"
+	cap kc2 proc ioports
+	ex "set *(unsigned char *)$gate = \$iow_b6"
+	cap kc3 proc ioports
+	alive kc3
+	ex detach
+	gdb_batch kchanged
+	GDB_ENV=(-u IOW_VMLINUX)
+	check "kernel changed/$w: relaying before" same "$W/ioports.guest" "$W/kc1"
+	echo "(the relay said: $(grep '^iomem-walk: ' "$W/kc2" | head -n 1 | cut -c1-300))"
+	check "kernel changed/$w: the moved kernel is noticed and its vmlinux refused" \
+		eval 'grep -q "^iomem-walk: the kernel has moved since it was opened (KASLR offset $OFFSET, now 0x[0-9a-f]*).*no vmlinux matches the running kernel" "$W/kc2" &&
+		      ! grep -q "^0000-0cf7" "$W/kc2"'
+	check "kernel changed/$w: put back, the next command is right again" \
+		same "$W/ioports.guest" "$W/kc3"
+	check "kernel changed/$w: GDB alive" is_alive kchanged kc3
+}
+
 # `continue`, and while the guest runs the iowtest module is unloaded
 # (through the guest's own serial channel, not the gdbstub); then Ctrl-C
 # (SIGINT to GDB, as a terminal sends it).  proc iomem must be fresh: no
