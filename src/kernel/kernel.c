@@ -768,6 +768,22 @@ struct iow_error *iow_kernel_check_same(struct iow_kernel *k)
 	if (k->flat)
 		return NULL;
 	memcpy(id, k->lay.build_id, sizeof(id));
+	/* the gate and the notes in one round trip, where the target can */
+	if (iow_target_can_prefetch(k->t)) {
+		uint64_t start = 0, stop = 0, at[2] = { CEA_RO_IDT, 0 };
+		size_t len[2] = { 16, 0 };
+		enum iow_space space = IOW_SPACE_PHYS;
+		struct iow_error *e1 = iow_kernel_symbol(k, "__start_notes", &start);
+		struct iow_error *e2 = iow_kernel_symbol(k, "__stop_notes", &stop);
+
+		if (!e1 && !e2 && stop > start &&
+		    stop - start <= PAGE_SIZE && target_addr(k, start, stop - start, &space, &at[1]) &&
+		    space == IOW_SPACE_VIRT)
+			len[1] = stop - start;
+		iow_error_destroy(e1);
+		iow_error_destroy(e2);
+		iow_target_prefetch(k->t, IOW_SPACE_VIRT, at, len, 2);
+	}
 	err = find_kaslr(k);
 	now = k->lay.kaslr_offset;
 	k->lay.kaslr_offset = was;
