@@ -157,6 +157,111 @@ static struct iow_error *walk(struct iow_kernel *k, uint64_t root, int levels, u
 	return NULL;
 }
 
+/* --- page tables in lockstep ------------------------------------------------ */
+
+/* A range of virtual addresses whose entries in TABLE (at LEVEL) are wanted. */
+struct cursor {
+	uint64_t table, va, end; /* end: exclusive; va..end-1 within TABLE's span */
+	int level;
+};
+
+#define MAX_CURSORS 65536 /* tables visited by one prefetch, at most */
+
+/* Where read_pa_raw takes PA from; false where it would not read. */
+static bool pa_target(struct iow_kernel *k, uint64_t pa, enum iow_space *space, uint64_t *addr)
+{
+	if (k->flat || !iow_kernel_is_ram(k, pa, 8))
+		return false;
+	*space = k->direct_known && !k->direct_broken ? IOW_SPACE_VIRT : IOW_SPACE_PHYS;
+	*addr = *space == IOW_SPACE_VIRT ? k->lay.page_offset_base + pa : pa;
+	return true;
+}
+
+void iow_kernel_prefetch_tables(struct iow_kernel *k, const uint64_t *vas, const uint64_t *lens,
+				size_t n)
+{
+	struct cursor *cur = NULL, *next = NULL;
+	uint64_t *addr[2] = { NULL, NULL };
+	size_t *len[2] = { NULL, NULL }, ncur = 0, i;
+
+	if (k->flat || !n || !iow_target_can_prefetch(k->t))
+		return;
+	cur = malloc(MAX_CURSORS * sizeof(*cur));
+	next = malloc(MAX_CURSORS * sizeof(*next));
+	for (i = 0; i < 2; i++) {
+		addr[i] = malloc(MAX_CURSORS * sizeof(uint64_t));
+		len[i] = malloc(MAX_CURSORS * sizeof(size_t));
+	}
+	if (!cur || !next || !addr[0] || !addr[1] || !len[0] || !len[1])
+		goto out;
+	for (i = 0; i < n && ncur < MAX_CURSORS; i++)
+		if (lens[i] && vas[i] + lens[i] > vas[i])
+			cur[ncur++] = (struct cursor){ k->lay.pgd_phys & pfn_mask(k, PAGE_SIZE), vas[i],
+						       vas[i] + lens[i], k->lay.levels };
+	/* One level of every walk per round trip: the entries each range
+	 * needs in the tables known so far, then the tables they lead to. */
+	while (ncur) {
+		size_t cnt[2] = { 0, 0 }, nnext = 0;
+
+		for (i = 0; i < ncur; i++) {
+			const struct cursor *c = &cur[i];
+			int shift = 12 + 9 * (c->level - 1);
+			uint64_t first = (c->va >> shift) & 511, last = ((c->end - 1) >> shift) & 511;
+			enum iow_space sp;
+			uint64_t at;
+
+			if (pa_target(k, c->table + first * 8, &sp, &at)) {
+				addr[sp][cnt[sp]] = at;
+				len[sp][cnt[sp]++] = (last - first + 1) * 8;
+			}
+		}
+		iow_target_prefetch(k->t, IOW_SPACE_VIRT, addr[IOW_SPACE_VIRT], len[IOW_SPACE_VIRT],
+				    cnt[IOW_SPACE_VIRT]);
+		iow_target_prefetch(k->t, IOW_SPACE_PHYS, addr[IOW_SPACE_PHYS], len[IOW_SPACE_PHYS],
+				    cnt[IOW_SPACE_PHYS]);
+		for (i = 0; i < ncur; i++) {
+			const struct cursor *c = &cur[i];
+			int shift = 12 + 9 * (c->level - 1);
+			uint64_t span = 1ULL << shift, va = c->va, e;
+
+			if (c->level == 1)
+				continue;
+			while (va < c->end && nnext < MAX_CURSORS) {
+				uint64_t idx = (va >> shift) & 511, stop = (va | (span - 1)) + 1;
+				struct iow_error *err;
+
+				if (stop > c->end || stop == 0)
+					stop = c->end;
+				err = iow_kernel_is_ram(k, c->table + idx * 8, 8)
+					      ? read_pa_raw(k, c->table + idx * 8, &e, 8)
+					      : iow_error_create(IOW_ERR_FAULT, "not RAM");
+				if (err) {
+					iow_error_destroy(err);
+					break;
+				}
+				if ((e & PTE_PRESENT) && !((c->level == 2 || c->level == 3) && (e & PTE_PSE)))
+					next[nnext++] = (struct cursor){ e & pfn_mask(k, PAGE_SIZE), va, stop,
+									 c->level - 1 };
+				va = stop;
+			}
+		}
+		{
+			struct cursor *t = cur;
+
+			cur = next;
+			next = t;
+			ncur = nnext;
+		}
+	}
+out:
+	free(cur);
+	free(next);
+	for (i = 0; i < 2; i++) {
+		free(addr[i]);
+		free(len[i]);
+	}
+}
+
 struct iow_error *iow_kernel_translate(struct iow_kernel *k, uint64_t va, struct iow_translation *out)
 {
 	return walk(k, k->lay.pgd_phys, k->lay.levels, va, out);

@@ -117,6 +117,12 @@ struct iow_error *iow_kernel_read_string(struct iow_kernel *k, uint64_t va, char
  * nodes, their names) before following any of them. */
 void iow_kernel_prefetch(struct iow_kernel *k, const uint64_t *vas, const size_t *lens,
 			 size_t n);
+/* A hint: the page tables that translate the N ranges VAS[i] (LENS[i]
+ * bytes each) will be walked soon.  Fetches them level by level, every
+ * range at once: a round trip or so per level rather than per table.
+ * Reads only page tables, only in RAM; never fails. */
+void iow_kernel_prefetch_tables(struct iow_kernel *k, const uint64_t *vas, const uint64_t *lens,
+				size_t n);
 /* Whether prefetching saves round trips on this target now. */
 bool iow_kernel_can_prefetch(struct iow_kernel *k);
 /* A pointer chase that prefetches as it goes: LEN bytes at VA are wanted

@@ -154,6 +154,25 @@ struct iow_error *iow_mappings_read(struct iow_kernel *k, const struct iow_pat *
 			order[i] = i;
 		qsort_r(order, list->n, sizeof(*order), cmp_addr, list->areas);
 	}
+	/* Every area's page tables, level by level for all of them at once,
+	 * where the target takes pipelined reads. */
+	if (list->n && iow_kernel_can_prefetch(k)) {
+		uint64_t *vas = malloc(list->n * sizeof(*vas)), *lens = malloc(list->n * sizeof(*lens));
+		size_t nr = 0;
+
+		for (i = 0; vas && lens && i < list->n; i++) {
+			const struct iow_vmap_area *a = &list->areas[i];
+
+			if (a->kind != IOW_VMAP_BUSY || !a->has_vm || !a->size)
+				continue;
+			vas[nr] = a->addr;
+			lens[nr++] = a->size;
+		}
+		if (vas && lens)
+			iow_kernel_prefetch_tables(k, vas, lens, nr);
+		free(vas);
+		free(lens);
+	}
 	for (i = 0; i < list->n && !err; i++) {
 		const struct iow_vmap_area *a = &list->areas[order ? order[i] : i];
 		struct iow_mapping m;

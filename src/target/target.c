@@ -507,7 +507,7 @@ struct iow_error *iow_target_read_string(struct iow_target *t, enum iow_space sp
 /* Reads sent to the back end in one go: their requests must stay small
  * (gdbstub-wire.c sends them in one write), and every page they fill must
  * stay in the cache until they are in. */
-#define GROUP 32
+#define GROUP 64
 /* A range hinted at is fetched up to this far (a string, a structure). */
 #define PREFETCH_MAX (2 * PAGE_SIZE)
 
