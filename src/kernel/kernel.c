@@ -165,7 +165,8 @@ struct cursor {
 	int level;
 };
 
-#define MAX_CURSORS 65536 /* tables visited by one prefetch, at most */
+#define MAX_CURSORS 65536     /* tables visited by one prefetch per level, at most */
+#define MAX_ENTRIES (1u << 20) /* entries it looks at, at most (a hint: bounded work) */
 
 /* Where read_pa_raw takes PA from; false where it would not read. */
 static bool pa_target(struct iow_kernel *k, uint64_t pa, enum iow_space *space, uint64_t *addr)
@@ -182,7 +183,7 @@ void iow_kernel_prefetch_tables(struct iow_kernel *k, const uint64_t *vas, const
 {
 	struct cursor *cur = NULL, *next = NULL;
 	uint64_t *addr[2] = { NULL, NULL };
-	size_t *len[2] = { NULL, NULL }, ncur = 0, i;
+	size_t *len[2] = { NULL, NULL }, ncur = 0, i, budget = MAX_ENTRIES;
 
 	if (k->flat || !n || !iow_target_can_prefetch(k->t))
 		return;
@@ -226,12 +227,13 @@ void iow_kernel_prefetch_tables(struct iow_kernel *k, const uint64_t *vas, const
 
 			if (c->level == 1)
 				continue;
-			while (va < c->end && nnext < MAX_CURSORS) {
+			while (va < c->end && nnext < MAX_CURSORS && budget) {
 				uint64_t idx = (va >> shift) & 511, stop = (va | (span - 1)) + 1;
 				struct iow_error *err;
 
 				if (stop > c->end || stop == 0)
 					stop = c->end;
+				budget--;
 				err = iow_kernel_is_ram(k, c->table + idx * 8, 8)
 					      ? read_pa_raw(k, c->table + idx * 8, &e, 8)
 					      : iow_error_create(IOW_ERR_FAULT, "not RAM");
