@@ -269,22 +269,37 @@ struct iow_error *iow_kernel_translate(struct iow_kernel *k, uint64_t va, struct
 	return walk(k, k->lay.pgd_phys, k->lay.levels, va, out);
 }
 
-/* Kernel VA -> PA without a walk where the layout says: the direct map and
- * the kernel image are linear (arch/x86/mm/physaddr.c, __phys_addr). */
+/* The kernel image and the direct map are linear (arch/x86/mm/physaddr.c,
+ * __phys_addr).  The direct map spans 64 TiB (4-level) or 32 PiB (5-level)
+ * from page_offset_base (Documentation/arch/x86/x86_64/mm.rst); RAM is only
+ * in its first part, and the RAM checks refuse the rest. */
+static bool in_image(uint64_t va)
+{
+	return va >= IOW_START_KERNEL_MAP && va - IOW_START_KERNEL_MAP < KERNEL_IMAGE_SIZE;
+}
+
+static bool in_direct_map(const struct iow_kernel *k, uint64_t va)
+{
+	return va >= k->lay.page_offset_base &&
+	       va - k->lay.page_offset_base < (k->lay.levels == 5 ? 1ULL << 55 : 1ULL << 46);
+}
+
+static bool linear(const struct iow_kernel *k, uint64_t va)
+{
+	return in_image(va) || in_direct_map(k, va);
+}
+
+/* Kernel VA -> PA without a walk where the layout says so. */
 static struct iow_error *va_to_pa(struct iow_kernel *k, uint64_t va, uint64_t *pa)
 {
 	struct iow_translation tr;
 	struct iow_error *err;
 
-	if (va >= IOW_START_KERNEL_MAP && va - IOW_START_KERNEL_MAP < KERNEL_IMAGE_SIZE) {
+	if (in_image(va)) {
 		*pa = va - IOW_START_KERNEL_MAP + k->lay.phys_base;
 		return NULL;
 	}
-	/* The direct map spans 64 TiB (4-level) or 32 PiB (5-level) from
-	 * page_offset_base (Documentation/arch/x86/x86_64/mm.rst); RAM is only
-	 * in its first part, and the RAM check below refuses the rest. */
-	if (va >= k->lay.page_offset_base &&
-	    va - k->lay.page_offset_base < (k->lay.levels == 5 ? 1ULL << 55 : 1ULL << 46)) {
+	if (in_direct_map(k, va)) {
 		*pa = va - k->lay.page_offset_base;
 		return NULL;
 	}
@@ -425,6 +440,20 @@ void iow_kernel_prefetch(struct iow_kernel *k, const uint64_t *vas, const size_t
 	addr[1] = malloc(cap * sizeof(uint64_t));
 	len[0] = malloc(cap * sizeof(size_t));
 	len[1] = malloc(cap * sizeof(size_t));
+	/* Addresses that need a page-table walk (vmalloc, modules): their
+	 * walks first, level by level for all of them. */
+	if (addr[0] && len[0] && k->direct_known) {
+		uint64_t *wl = (uint64_t *)len[0]; /* size_t and uint64_t: both 64-bit here */
+		size_t nw = 0;
+
+		for (i = 0; i < n; i++)
+			if (!linear(k, vas[i]) && lens[i]) {
+				addr[0][nw] = vas[i];
+				wl[nw++] = lens[i] < 2 * PAGE_SIZE ? lens[i] : 2 * PAGE_SIZE;
+			}
+		if (nw)
+			iow_kernel_prefetch_tables(k, addr[0], wl, nw);
+	}
 	for (i = 0; addr[0] && addr[1] && len[0] && len[1] && i < n; i++) {
 		uint64_t va = vas[i];
 		size_t left = lens[i] < 2 * PAGE_SIZE ? lens[i] : 2 * PAGE_SIZE;
