@@ -331,6 +331,18 @@ static struct iow_error *bad_packet(struct iow_gdbstub *g, struct exchange *x, b
 				g->where, x->what);
 }
 
+/* Bytes outside packets (or a '-' without acks) while waiting: skipped,
+ * within bounds. */
+static struct iow_error *junk(struct iow_gdbstub *g, struct exchange *x,
+			      const struct iow_rsp_event *ev)
+{
+	x->junk += ev->type == IOW_RSP_EV_JUNK ? ev->raw_len : 1;
+	if (x->junk <= MAX_JUNK)
+		return NULL;
+	return iow_error_create(IOW_ERR_PROTOCOL, "more than %d bytes of garbage from the stub "
+				"at %s (waiting for %s)", MAX_JUNK, g->where, x->what);
+}
+
 /* The stub said '-' to the request: send it again, a few times. */
 static struct iow_error *resend(struct iow_gdbstub *g, struct exchange *x)
 {
@@ -419,12 +431,7 @@ struct iow_error *iow_gdbstub_wire_transact(struct iow_gdbstub *g, const char *r
 		} else if (ev.type == IOW_RSP_EV_NACK && g->ack_mode) {
 			err = resend(g, &x);
 		} else if (ev.type != IOW_RSP_EV_ACK) {
-			x.junk += ev.type == IOW_RSP_EV_JUNK ? ev.raw_len : 1;
-			if (x.junk > MAX_JUNK)
-				err = iow_error_create(IOW_ERR_PROTOCOL, "more than %d "
-						       "bytes of garbage from the stub at %s "
-						       "(waiting for %s)", MAX_JUNK, g->where,
-						       x.what);
+			err = junk(g, &x, &ev);
 		}
 	}
 	if (!err && x.resends)
@@ -499,12 +506,7 @@ struct iow_error *iow_gdbstub_wire_pipeline(struct iow_gdbstub *g, const char *c
 				err = iow_error_create(IOW_ERR_PROTOCOL, "the stub at %s sent a "
 						       "broken packet (%s)", g->where, x.what);
 			} else if (ev.type != IOW_RSP_EV_ACK) {
-				x.junk += ev.type == IOW_RSP_EV_JUNK ? ev.raw_len : 1;
-				if (x.junk > MAX_JUNK)
-					err = iow_error_create(IOW_ERR_PROTOCOL, "more than %d "
-							       "bytes of garbage from the stub "
-							       "at %s (%s)", MAX_JUNK, g->where,
-							       x.what);
+				err = junk(g, &x, &ev);
 			}
 		}
 		if (!err)
