@@ -201,7 +201,7 @@ static void prefetch_list(struct walk *w, uint64_t head)
 	struct iow_addrset *seen = iow_addrset_create();
 	uint64_t node[2], cur, *vms = NULL;
 	size_t n = 0, cap = 0, *lens = NULL, i;
-	struct iow_error *err;
+	struct iow_error *err = NULL;
 
 	if (!seen || (err = iow_kernel_read_chasing(w->k, head, node, sizeof(node))))
 		goto out;
@@ -211,9 +211,10 @@ static void prefetch_list(struct walk *w, uint64_t head)
 		if (iow_addrset_add(seen, cur) != 1 ||
 		    (err = iow_kernel_read_chasing(w->k, cur, node, sizeof(node))))
 			break;
-		if (w->kind == IOW_VMAP_LAZY || cur < w->l.va_list ||
-		    (err = iow_kernel_read(w->k, cur - w->l.va_list, w->raw, w->l.va_size)))
+		if (w->kind == IOW_VMAP_LAZY || cur < w->l.va_list)
 			continue;
+		if ((err = iow_kernel_read(w->k, cur - w->l.va_list, w->raw, w->l.va_size)))
+			break;
 		if (!(vm = u64(w->raw, w->l.va_vm)))
 			continue;
 		if (n == cap) {
@@ -226,13 +227,14 @@ static void prefetch_list(struct walk *w, uint64_t head)
 		}
 		vms[n++] = vm;
 	}
-	iow_error_destroy(err);
 	if (n && (lens = malloc(n * sizeof(*lens)))) {
 		for (i = 0; i < n; i++)
 			lens[i] = w->l.vm_size;
 		iow_kernel_prefetch(w->k, vms, lens, n);
 	}
 out:
+	/* a hint: the walk proper meets the same error and reports it */
+	iow_error_destroy(err);
 	free(vms);
 	free(lens);
 	iow_addrset_destroy(seen);
