@@ -231,6 +231,26 @@ static void prefetch_list(struct walk *w, uint64_t head)
 		for (i = 0; i < n; i++)
 			lens[i] = w->l.vm_size;
 		iow_kernel_prefetch(w->k, vms, lens, n);
+		/* With several NUMA nodes every area's page array is read
+		 * too (numa_counts): all of them in one go as well. */
+		if (w->list->nr_numa > 1) {
+			size_t m = 0;
+
+			for (i = 0; i < n; i++) {
+				uint64_t pages;
+				uint32_t nr;
+
+				if ((err = iow_kernel_read(w->k, vms[i], w->raw, w->l.vm_size)))
+					break;
+				pages = u64(w->raw, w->l.vm_pages);
+				nr = u32(w->raw, w->l.vm_nr_pages);
+				if (pages && nr) {
+					vms[m] = pages;
+					lens[m++] = (size_t)nr * 8;
+				}
+			}
+			iow_kernel_prefetch(w->k, vms, lens, m);
+		}
 	}
 out:
 	/* a hint: the walk proper meets the same error and reports it */
