@@ -29,15 +29,18 @@ uint8_t iow_rsp_checksum(const void *p, size_t len)
 	return sum;
 }
 
+/* Each byte's value as a hex digit plus one, 0 for the others (a table: a
+ * memory read's reply is thousands of digits). */
+static const unsigned char hex_value1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 int iow_rsp_hex_digit(int c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return c >= 0 && c <= 255 ? hex_value1[c] - 1 : -1;
 }
 
 struct iow_error *iow_rsp_hex_encode(struct iow_buf *out, const void *p, size_t len)
@@ -68,8 +71,8 @@ bool iow_rsp_hex_decode(const void *hex, size_t hexlen, uint8_t *out, size_t out
 	if (hexlen % 2 || hexlen / 2 > out_size)
 		return false;
 	for (i = 0; i < hexlen / 2; i++) {
-		hi = iow_rsp_hex_digit(s[2 * i]);
-		lo = iow_rsp_hex_digit(s[2 * i + 1]);
+		hi = hex_value1[s[2 * i]] - 1;
+		lo = hex_value1[s[2 * i + 1]] - 1;
 		if (hi < 0 || lo < 0)
 			return false;
 		out[i] = (uint8_t)(hi << 4 | lo);
@@ -319,6 +322,44 @@ static void body(struct iow_rsp_decoder *d, uint8_t c)
 	}
 }
 
+/* A byte body() would only count, keep and copy: the bulk of a packet. */
+static bool plain(uint8_t c)
+{
+	return c != '$' && c != '#' && c != '*' && c != '}';
+}
+
+/* What body() does to each of the plain bytes that start P (at least one),
+ * a run at a time: a memory read's reply is thousands of them.  Returns how
+ * many it took; the byte after them goes through body() as usual.  Falls
+ * back to body() for the byte that would pass a bound or fail to fit. */
+static size_t plain_run(struct iow_rsp_decoder *d, const uint8_t *p, size_t len)
+{
+	size_t n = 0, room = 0, made = d->sent > d->payload.len ? d->sent : d->payload.len;
+	uint8_t sum = 0;
+
+	/* body() allows max_payload bytes as sent, put() as decoded */
+	if (made < d->max_payload)
+		room = d->max_payload - made;
+	while (n < len && n < room && plain(p[n]))
+		sum = (uint8_t)(sum + p[n++]);
+	if (!n || iow_buf_reserve(&d->payload, n) ||
+	    (d->keep_raw && iow_buf_reserve(&d->raw, n + 4))) {
+		body(d, p[0]); /* the slow way, with its own checks */
+		return 1;
+	}
+	memcpy(d->payload.data + d->payload.len, p, n);
+	d->payload.len += n;
+	if (d->keep_raw) {
+		memcpy(d->raw.data + d->raw.len, p, n);
+		d->raw.len += n;
+	}
+	d->sum = (uint8_t)(d->sum + sum);
+	d->sent += n;
+	d->prev = p[n - 1];
+	d->have_prev = true;
+	return n;
+}
+
 /* Bytes inside a packet; a PACKET event when its checksum is in. */
 static void in_packet(struct iow_rsp_decoder *d, uint8_t c, struct iow_rsp_event *ev)
 {
@@ -451,6 +492,8 @@ size_t iow_rsp_decoder_feed(struct iow_rsp_decoder *d, const void *in, size_t le
 			 * packet on does not pass the next one's '$' with it. */
 			fail(d, d->state == ST_RLE ? IOW_RSP_FAULT_BAD_RLE : IOW_RSP_FAULT_TRUNCATED);
 			d->state = ST_IDLE;
+		} else if (d->state == ST_DATA && !d->esc && plain(p[i])) {
+			i += plain_run(d, p + i, len - i);
 		} else {
 			in_packet(d, p[i++], ev);
 		}
