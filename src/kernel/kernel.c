@@ -416,6 +416,133 @@ struct iow_error *iow_kernel_read_chasing(struct iow_kernel *k, uint64_t va, voi
 	return iow_kernel_read(k, va, buf, len);
 }
 
+/* --- one round trip at a time ---------------------------------------------- */
+
+/* What reading VA..VA+LEN-1 (within one page) needs from the target, judged
+ * from the cache alone: 0 nothing (the read would be answered from the
+ * cache, or refused before asking the target anything), 1 the LEN bytes at
+ * *ADDR in *SPACE (the data itself, or the next page-table entry on the way
+ * to it). */
+static int piece_needs(struct iow_kernel *k, uint64_t va, size_t len, enum iow_space *space,
+		       uint64_t *addr, size_t *n)
+{
+	uint64_t pa = 0;
+
+	if (linear(k, va)) {
+		pa = in_image(va) ? va - IOW_START_KERNEL_MAP + k->lay.phys_base
+				  : va - k->lay.page_offset_base;
+	} else {
+		uint64_t table = k->lay.pgd_phys & pfn_mask(k, PAGE_SIZE);
+		int level;
+
+		for (level = k->lay.levels; level >= 1; level--) {
+			int shift = 12 + 9 * (level - 1);
+			uint64_t e, at = table + ((va >> shift) & 511) * 8;
+			struct iow_error *err;
+
+			if (!iow_kernel_is_ram(k, table, PAGE_SIZE) || !pa_target(k, at, space, addr))
+				return 0; /* the walk would refuse it */
+			if (!iow_target_cached(k->t, *space, *addr, 8)) {
+				*n = 8;
+				return 1;
+			}
+			if ((err = read_pa_raw(k, at, &e, 8))) { /* from the cache */
+				iow_error_destroy(err);
+				return 0;
+			}
+			if (!(e & PTE_PRESENT))
+				return 0;
+			if (level == 1 || ((level == 2 || level == 3) && (e & PTE_PSE))) {
+				uint64_t size = 1ULL << shift;
+
+				pa = (e & pfn_mask(k, size)) | (va & (size - 1));
+				break;
+			}
+			table = e & pfn_mask(k, PAGE_SIZE);
+		}
+	}
+	if (!pa_target(k, pa, space, addr) || !iow_kernel_is_ram(k, pa, len))
+		return 0;
+	if (iow_target_cached(k->t, *space, *addr, len))
+		return 0;
+	*n = len;
+	return 1;
+}
+
+/* The first thing reading LEN bytes at VA needs (see piece_needs), over at
+ * most two pages, as iow_kernel_read takes them. */
+static int range_needs(struct iow_kernel *k, uint64_t va, size_t len, enum iow_space *space,
+		       uint64_t *addr, size_t *n)
+{
+	if (len > 2 * PAGE_SIZE)
+		len = 2 * PAGE_SIZE;
+	if (k->flat) {
+		*space = IOW_SPACE_VIRT, *addr = va, *n = len;
+		return len && !iow_target_cached(k->t, IOW_SPACE_VIRT, va, len);
+	}
+	while (len) {
+		size_t piece = PAGE_SIZE - (va & ~PAGE_MASK);
+
+		if (piece > len)
+			piece = len;
+		if (piece_needs(k, va, piece, space, addr, n))
+			return 1;
+		if (va + piece < va)
+			break;
+		va += piece;
+		len -= piece;
+	}
+	return 0;
+}
+
+bool iow_kernel_read_is_free(struct iow_kernel *k, uint64_t va, size_t len)
+{
+	enum iow_space space;
+	uint64_t addr;
+	size_t n;
+
+	return !range_needs(k, va, len, &space, &addr, &n);
+}
+
+size_t iow_kernel_prefetch_step(struct iow_kernel *k, const uint64_t *vas, const size_t *lens,
+				size_t n)
+{
+	uint64_t *addr[2];
+	size_t *len[2], count[2] = { 0, 0 }, i, waiting = 0;
+
+	addr[0] = malloc((n ? n : 1) * sizeof(uint64_t));
+	addr[1] = malloc((n ? n : 1) * sizeof(uint64_t));
+	len[0] = malloc((n ? n : 1) * sizeof(size_t));
+	len[1] = malloc((n ? n : 1) * sizeof(size_t));
+	if (addr[0] && addr[1] && len[0] && len[1]) {
+		for (i = 0; i < n; i++) {
+			enum iow_space s;
+			uint64_t at;
+			size_t l;
+
+			if (!range_needs(k, vas[i], lens[i], &s, &at, &l))
+				continue;
+			waiting++;
+			addr[s][count[s]] = at;
+			len[s][count[s]++] = l;
+		}
+		iow_target_prefetch(k->t, IOW_SPACE_VIRT, addr[IOW_SPACE_VIRT], len[IOW_SPACE_VIRT],
+				    count[IOW_SPACE_VIRT]);
+		iow_target_prefetch(k->t, IOW_SPACE_PHYS, addr[IOW_SPACE_PHYS], len[IOW_SPACE_PHYS],
+				    count[IOW_SPACE_PHYS]);
+	}
+	free(addr[0]);
+	free(addr[1]);
+	free(len[0]);
+	free(len[1]);
+	return waiting;
+}
+
+uint64_t iow_kernel_modules_hint(const struct iow_kernel *k)
+{
+	return k->flat ? 0 : IOW_START_KERNEL_MAP + KERNEL_IMAGE_SIZE;
+}
+
 size_t iow_kernel_string_hint(uint64_t va)
 {
 	size_t n = PAGE_SIZE - (va & ~PAGE_MASK);
@@ -861,12 +988,24 @@ struct iow_error *iow_kernel_open(struct iow_target *t, struct iow_debuginfo *db
 		uint64_t start = 0, stop = 0;
 		struct iow_error *e1 = link_symbol(k, "__start_notes", &start);
 		struct iow_error *e2 = link_symbol(k, "__stop_notes", &stop);
-		const char *vars[] = { "__start_notes", "e820_table", "linux_banner" };
-		size_t lens[] = { stop > start && stop - start <= 4096 ? stop - start : 1, 8, 0 };
+		const char *vars[16] = { "__start_notes", "e820_table", "linux_banner" };
+		size_t lens[16] = { stop > start && stop - start <= 4096 ? stop - start : 1, 8, 0 };
+		size_t n = 3, i;
 
 		iow_error_destroy(e1);
 		iow_error_destroy(e2);
-		prefetch_symbols(k, vars, lens, 3);
+		for (i = 0; opts && opts->warm_symbols && opts->warm_symbols[i] && n < 16; i++) {
+			uint64_t a, size = 0;
+			struct iow_error *e = iow_debuginfo_symbol(dbg, opts->warm_symbols[i], &a, &size);
+
+			if (e)
+				iow_error_destroy(e);
+			else if (size && size <= PAGE_SIZE) {
+				vars[n] = opts->warm_symbols[i];
+				lens[n++] = size;
+			}
+		}
+		prefetch_symbols(k, vars, lens, n);
 	}
 
 	if ((err = read_build_id(k)))

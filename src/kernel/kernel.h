@@ -37,6 +37,9 @@
 
 struct iow_kernel_opts {
 	bool ignore_build_id; /* open even if the build IDs differ (for tests) */
+	/* Symbols the caller reads next (NULL-terminated, or NULL): fetched
+	 * with the open's own reads, in no extra round trip.  A hint. */
+	const char *const *warm_symbols;
 };
 
 struct iow_ram_range {
@@ -131,6 +134,23 @@ bool iow_kernel_can_prefetch(struct iow_kernel *k);
  * it), then read them into BUF. */
 struct iow_error *iow_kernel_read_chasing(struct iow_kernel *k, uint64_t va, void *buf,
 					  size_t len);
+/* Whether iow_kernel_read(K, VA, buf, LEN) would ask the target nothing:
+ * the bytes (and the page tables to them) are in the cache, or the read
+ * would be refused before any request.  Reads nothing. */
+bool iow_kernel_read_is_free(struct iow_kernel *k, uint64_t va, size_t len);
+/* One round trip towards each of N reads (VAS[i], LENS[i] bytes, of which
+ * two pages count): for every one that is not free yet, the next thing it
+ * needs (its bytes, or the next entry of the page-table walk to them) is
+ * asked for, all in one group.  Returns how many were not free.  A walker
+ * that learns its next pointers only from what it read calls this once per
+ * wave, following at once whatever became free: so each pointer chain costs
+ * a round trip per hop that leaves the cache, not per node.  A hint: never
+ * fails, and the reads that follow report what could not be had. */
+size_t iow_kernel_prefetch_step(struct iow_kernel *k, const uint64_t *vas, const size_t *lens,
+				size_t n);
+/* An address in the module area (MODULES_VADDR), or 0: warming its page
+ * tables early saves the walk to a module's data its upper levels. */
+uint64_t iow_kernel_modules_hint(const struct iow_kernel *k);
 /* How much of a string at VA iow_kernel_read_string reads first: what a
  * prefetch of it should cover. */
 size_t iow_kernel_string_hint(uint64_t va);

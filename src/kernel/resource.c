@@ -170,96 +170,119 @@ static struct iow_error *walk_tree(struct walk *w, struct iow_resource *root, ui
 	return err ? stop(w, err) : NULL;
 }
 
-/* Before the walk: fetch the tree level by level, every resource of a
- * level and the names of the one before it in one go (so a round trip per
- * level, not per resource).  A hint only: it stops at anything odd (a
- * cycle, a read that fails, too many nodes) and leaves the walk proper to
- * find and report it. */
-static void prefetch_tree(struct walk *w, uint64_t first_child)
+/* Before the walk: fetch the tree in waves of one round trip each.  Each
+ * wave first follows every pointer whose target is already in the cache
+ * (a resource, then its child and sibling; its name), so a chain costs a
+ * round trip only where it leaves what was fetched (the read-ahead brings
+ * a resource's neighbours: the arrays of the e820 table or of the legacy
+ * ports, a slab page's resources, a pci_dev's BARs), then asks for what the
+ * chains wait on, all at once.  The page tables of the module area are
+ * warmed in the same waves, for resources and names in modules.  A hint
+ * only: it gives up on anything odd (a cycle, a read that fails, too many
+ * nodes, no progress) and leaves the walk proper to find and report it. */
+#define PREFETCH_TRIES 8 /* waves one read may wait, at most (a walk is 5 levels) */
+
+struct item {
+	uint64_t va;
+	size_t len;
+	unsigned char kind;  /* ITEM_NODE, ITEM_NAME (read only), ITEM_ROOT (child only) */
+	unsigned char waits; /* waves it has waited */
+};
+enum { ITEM_NODE, ITEM_NAME, ITEM_ROOT };
+
+static bool push(struct item **v, size_t *n, size_t *cap, struct item it)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? 2 * *cap : 64;
+		struct item *a = realloc(*v, ncap * sizeof(*a));
+
+		if (!a)
+			return false;
+		*v = a;
+		*cap = ncap;
+	}
+	(*v)[(*n)++] = it;
+	return true;
+}
+
+static void prefetch_tree(struct walk *w, uint64_t root)
 {
 	struct iow_addrset *seen = iow_addrset_create();
-	uint64_t *cur = NULL, *next = NULL, *names = NULL, *hints = NULL;
-	size_t ncur = 0, nnext, nnames = 0, *lens = NULL, total = 0, cap = 0;
+	struct item *work = NULL, *wait = NULL;
+	size_t nwork = 0, capwork = 0, nwait = 0, capwait = 0, total = 0;
+	uint64_t *vas = NULL;
+	size_t *lens = NULL, capv = 0;
+	uint64_t mods = iow_kernel_modules_hint(w->k);
 
-	if (!seen || !first_child)
+	if (!seen || !push(&work, &nwork, &capwork, (struct item){ root, w->l.size, ITEM_ROOT, 0 }))
 		goto out;
-	cap = 64;
-	cur = malloc(cap * sizeof(*cur));
-	next = malloc(2 * cap * sizeof(*next));
-	names = malloc(cap * sizeof(*names));
-	hints = malloc(3 * cap * sizeof(*hints));
-	lens = malloc(3 * cap * sizeof(*lens));
-	if (!cur || !next || !names || !hints || !lens)
+	if (mods && !push(&work, &nwork, &capwork, (struct item){ mods, 8, ITEM_NAME, 0 }))
 		goto out;
-	cur[ncur++] = first_child;
-	while ((ncur || nnames) && total < IOW_RESOURCE_MAX) {
-		size_t i, nh = 0;
+	while (nwork && total < IOW_RESOURCE_MAX) {
+		size_t i;
 
-		for (i = 0; i < ncur; i++) {
-			hints[nh] = cur[i];
-			lens[nh++] = w->l.size;
-		}
-		for (i = 0; i < nnames; i++) {
-			hints[nh] = names[i];
-			lens[nh++] = iow_kernel_string_hint(names[i]);
-		}
-		iow_kernel_prefetch(w->k, hints, lens, nh);
-		nnext = nnames = 0;
-		for (i = 0; i < ncur; i++) {
-			struct iow_error *err;
+		/* follow everything the cache holds; keep what must wait */
+		nwait = 0;
+		while (nwork && total < IOW_RESOURCE_MAX) {
+			struct item it = work[--nwork];
 			uint64_t c, s, name;
 
-			if (iow_addrset_add(seen, cur[i]) != 1)
-				continue;
-			total++;
-			err = iow_kernel_read(w->k, cur[i], w->raw, w->l.size);
-			if (err) {
-				iow_error_destroy(err);
+			if (!iow_kernel_read_is_free(w->k, it.va, it.len)) {
+				if (it.waits < PREFETCH_TRIES && !push(&wait, &nwait, &capwait, it))
+					goto out;
 				continue;
 			}
+			if (it.kind == ITEM_NAME)
+				continue;
+			if (iow_addrset_add(seen, it.va) != 1)
+				continue;
+			total++;
+			if (iow_kernel_read(w->k, it.va, w->raw, w->l.size) != NULL)
+				continue; /* free, so refused without a request: the walk reports it */
 			c = field(w->raw, w->l.child);
 			s = field(w->raw, w->l.sibling);
 			name = field(w->raw, w->l.name);
-			if (c)
-				next[nnext++] = c;
-			if (s)
-				next[nnext++] = s;
-			if (name)
-				names[nnames++] = name;
+			if ((name &&
+			     !push(&work, &nwork, &capwork,
+				   (struct item){ name, iow_kernel_string_hint(name), ITEM_NAME, 0 })) ||
+			    (s && it.kind == ITEM_NODE &&
+			     !push(&work, &nwork, &capwork, (struct item){ s, w->l.size, ITEM_NODE, 0 })) ||
+			    (c && !push(&work, &nwork, &capwork, (struct item){ c, w->l.size, ITEM_NODE, 0 })))
+				goto out;
 		}
-		/* the next level: at most two pointers per resource of this one */
-		if (nnext > cap) {
-			size_t ncap = nnext;
-			uint64_t *a = realloc(cur, ncap * sizeof(*cur));
+		if (!nwait)
+			break;
+		/* one round trip for all the chains */
+		if (nwait > capv) {
+			uint64_t *a = realloc(vas, nwait * sizeof(*vas));
+			size_t *l;
 
-			if (a)
-				cur = a;
-			if (!a || !(a = realloc(next, 2 * ncap * sizeof(*next))))
+			if (!a)
 				goto out;
-			next = a;
-			if (!(a = realloc(hints, 3 * ncap * sizeof(*hints))))
+			vas = a;
+			if (!(l = realloc(lens, nwait * sizeof(*lens))))
 				goto out;
-			hints = a;
-			if (!(a = realloc(names, ncap * sizeof(*names)))) /* names <= ncur <= ncap */
-				goto out;
-			names = a;
-			{
-				size_t *l = realloc(lens, 3 * ncap * sizeof(*lens));
-
-				if (!l)
-					goto out;
-				lens = l;
-			}
-			cap = ncap;
+			lens = l;
+			capv = nwait;
 		}
-		memcpy(cur, next, nnext * sizeof(*cur));
-		ncur = nnext;
+		for (i = 0; i < nwait; i++) {
+			vas[i] = wait[i].va;
+			lens[i] = wait[i].len;
+			wait[i].waits++;
+		}
+		iow_kernel_prefetch_step(w->k, vas, lens, nwait);
+		{
+			struct item *t = work;
+			size_t tc = capwork;
+
+			work = wait, capwork = capwait, nwork = nwait;
+			wait = t, capwait = tc;
+		}
 	}
 out:
-	free(cur);
-	free(next);
-	free(names);
-	free(hints);
+	free(work);
+	free(wait);
+	free(vas);
 	free(lens);
 	iow_addrset_destroy(seen);
 }
@@ -278,11 +301,11 @@ struct iow_error *iow_resource_tree_read(struct iow_kernel *k, const char *root,
 	w.seen = iow_addrset_create();
 	if (!w.seen)
 		return &iow_error_nomem;
+	if (iow_kernel_can_prefetch(k))
+		prefetch_tree(&w, addr);
 	err = read_one(&w, addr, &tree->root, &c, &s, &p);
 	if (!err) {
 		tree->root.depth = -1;
-		if (iow_kernel_can_prefetch(k))
-			prefetch_tree(&w, c);
 		err = walk_tree(&w, &tree->root, c);
 	} else {
 		stop(&w, err);
