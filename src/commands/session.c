@@ -176,8 +176,18 @@ struct iow_error *iow_session_open_kernel(struct iow_session *s, const struct io
 	const char *env = getenv("IOW_VMLINUX");
 	int i;
 
+	/* what nearly every command reads first: the roots of the resource trees */
+	static const char *const warm[] = { "iomem_resource", "ioport_resource", NULL };
+	struct iow_kernel_opts o = { .warm_symbols = warm };
+
 	if (s->kernel)
 		return NULL;
+	if (opts) {
+		o = *opts;
+		if (!o.warm_symbols)
+			o.warm_symbols = warm;
+	}
+	opts = &o;
 	if (s->dbg) /* the vmlinux was given: that one, or nothing */
 		return iow_kernel_open(s->target, s->dbg, opts, &s->kernel);
 	if (env && *env)
