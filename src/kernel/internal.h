@@ -18,6 +18,12 @@ struct iow_kernel {
 	bool direct_broken;/* the CPU's page tables do not map the direct map */
 	bool ram_known;
 	uint64_t boot_root; /* CR3's page directory, for bootstrap walks */
+	/* The kernel image's mapping, [_text, _end) with KASLR applied and
+	 * widened to 2 MiB as cleanup_highmap() keeps it; image_end 0 while
+	 * unknown.  The rest of the image's 1 GiB is unmapped, or, in a kernel
+	 * built without RANDOMIZE_BASE (KERNEL_IMAGE_SIZE 512 MiB), the module
+	 * area: not a linear mapping. */
+	uint64_t image_start, image_end;
 	/* Flat mode (flat.c): virtual reads go straight to the target, and
 	 * physical [flat_pa, flat_pa + flat_size) is target memory at
 	 * flat_window. */

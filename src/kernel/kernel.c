@@ -13,6 +13,7 @@
 #define STRING_CHUNK 256 /* a string is read this much at a time */
 
 #define PAGE_SIZE 4096ULL
+#define PMD_SIZE (512 * PAGE_SIZE)
 #define PAGE_MASK (~(PAGE_SIZE - 1))
 /* arch/x86/include/asm/pgtable_64_types.h: CPU_ENTRY_AREA_PGD (-4) << P4D_SHIFT;
  * the IDT's read-only alias is the first page (CPU_ENTRY_AREA_RO_IDT). */
@@ -273,9 +274,10 @@ struct iow_error *iow_kernel_translate(struct iow_kernel *k, uint64_t va, struct
  * __phys_addr).  The direct map spans 64 TiB (4-level) or 32 PiB (5-level)
  * from page_offset_base (Documentation/arch/x86/x86_64/mm.rst); RAM is only
  * in its first part, and the RAM checks refuse the rest. */
-static bool in_image(uint64_t va)
+static bool in_image(const struct iow_kernel *k, uint64_t va)
 {
-	return va >= IOW_START_KERNEL_MAP && va - IOW_START_KERNEL_MAP < KERNEL_IMAGE_SIZE;
+	return va >= IOW_START_KERNEL_MAP && va - IOW_START_KERNEL_MAP < KERNEL_IMAGE_SIZE &&
+	       (!k->image_end || (va >= k->image_start && va < k->image_end));
 }
 
 static bool in_direct_map(const struct iow_kernel *k, uint64_t va)
@@ -286,7 +288,7 @@ static bool in_direct_map(const struct iow_kernel *k, uint64_t va)
 
 static bool linear(const struct iow_kernel *k, uint64_t va)
 {
-	return in_image(va) || in_direct_map(k, va);
+	return in_image(k, va) || in_direct_map(k, va);
 }
 
 /* Kernel VA -> PA without a walk where the layout says so. */
@@ -295,7 +297,7 @@ static struct iow_error *va_to_pa(struct iow_kernel *k, uint64_t va, uint64_t *p
 	struct iow_translation tr;
 	struct iow_error *err;
 
-	if (in_image(va)) {
+	if (in_image(k, va)) {
 		*pa = va - IOW_START_KERNEL_MAP + k->lay.phys_base;
 		return NULL;
 	}
@@ -429,7 +431,7 @@ static int piece_needs(struct iow_kernel *k, uint64_t va, size_t len, enum iow_s
 	uint64_t pa = 0;
 
 	if (linear(k, va)) {
-		pa = in_image(va) ? va - IOW_START_KERNEL_MAP + k->lay.phys_base
+		pa = in_image(k, va) ? va - IOW_START_KERNEL_MAP + k->lay.phys_base
 				  : va - k->lay.page_offset_base;
 	} else {
 		uint64_t table = k->lay.pgd_phys & pfn_mask(k, PAGE_SIZE);
@@ -944,6 +946,22 @@ struct iow_error *iow_kernel_open(struct iow_target *t, struct iow_debuginfo *db
 
 	if ((err = find_kaslr(k)))
 		goto fail;
+	{
+		uint64_t text = 0, end = 0;
+		struct iow_error *e1 = link_symbol(k, "_text", &text);
+		struct iow_error *e2 = link_symbol(k, "_end", &end);
+
+		text += k->lay.kaslr_offset;
+		end += k->lay.kaslr_offset;
+		/* else the whole KERNEL_IMAGE_SIZE */
+		if (!e1 && !e2 && text >= IOW_START_KERNEL_MAP && end > text &&
+		    end - IOW_START_KERNEL_MAP <= KERNEL_IMAGE_SIZE) {
+			k->image_start = text & ~(PMD_SIZE - 1);
+			k->image_end = ((end - 1) | (PMD_SIZE - 1)) + 1;
+		}
+		iow_error_destroy(e1);
+		iow_error_destroy(e2);
+	}
 	{
 		static const char *const vars[] = { "phys_base", "page_offset_base", "vmalloc_base",
 						    "vmemmap_base", "physical_mask",

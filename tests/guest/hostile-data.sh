@@ -142,6 +142,17 @@ poke $addr "$HPET_VA"
 run_bounded name-device proc iomem
 check "a resource name in the HPET's registers: refused, naming it" \
 	fails_naming name-device "$(hex "$HPET_VA").*not RAM"
+# ... and into the kernel image's 1 GiB where the image is not: unmapped
+# (cleanup_highmap), or a kernel without RANDOMIZE_BASE's module area, so
+# not the image's linear mapping (a read there would take RAM at the wrong
+# place for the name).
+TEXT=$(sym _text) END=$(sym _end)
+OUT=$((((END + 0x1fffff) & ~0x1fffff) + 0x400000))
+if [ $OUT -ge $((0xffffffffc0000000)) ]; then OUT=$(((TEXT & ~0x1fffff) - 0x400000)); fi
+poke $addr $OUT
+run_bounded name-past-image proc iomem
+check "a resource name in the image's 1 GiB, outside the image: not mapped, not read linearly" \
+	fails_naming name-past-image "$(hex $OUT).*not mapped"
 poke $addr "$old"
 check "resource name restored: proc iomem right again" same_as_guest iomem
 
