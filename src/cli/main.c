@@ -49,6 +49,9 @@ static void usage(FILE *f)
 		fprintf(f, "  %-8s %-8s %s\n", c->name, c->args, c->help);
 	fputs("\nIn GDB: target remote | iomem-walk relay HOST:PORT, then monitor iomem-walk ...\n"
 	      "(or source iomem-walk.gdb and use load-plugin).\n"
+	      "\nEnvironment: IOW_VMLINUX (a vmlinux to try first); IOW_INDEX_DIR (where the\n"
+	      "answers worked out of a vmlinux are kept, by build ID; default\n"
+	      "~/.cache/iomem-walk/index; off: nowhere).\n"
 	      "\nExit status: 0 success, 1 findings, 2 usage or connection error.\n", f);
 }
 

@@ -175,6 +175,8 @@ struct iow_error *iow_debuginfo_open(const char *path, struct iow_debuginfo **ou
 		find_debug_info(dbg);
 		iow_debuginfo_advise_info(dbg, 0, UINT64_MAX, MADV_RANDOM);
 	}
+	/* what earlier runs worked out for this build (index.c) */
+	iow_index_load(dbg);
 	*out = dbg;
 	return NULL;
 
@@ -187,6 +189,8 @@ void iow_debuginfo_destroy(struct iow_debuginfo *dbg)
 {
 	if (!dbg)
 		return;
+	iow_index_save(dbg);
+	iow_index_free(dbg);
 	iow_debuginfo_free_dwarf_caches(dbg);
 	iow_debuginfo_free_ksyms(dbg);
 	iow_debuginfo_free_symbols(dbg);

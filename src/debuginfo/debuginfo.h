@@ -153,6 +153,9 @@ struct iow_debuginfo_stats {
 	uint64_t ns_symbols;      /* loading .symtab */
 	uint64_t ns_kallsyms;     /* building the kallsyms table */
 	uint64_t ns_dwarf;        /* all DWARF lookups */
+	uint64_t index_loaded;    /* 1: the on-disk index was read (and is for this file) */
+	uint64_t index_hits;      /* answers the index gave */
+	uint64_t ns_index;        /* reading and writing it */
 };
 const struct iow_debuginfo_stats *iow_debuginfo_get_stats(const struct iow_debuginfo *dbg);
 

@@ -708,34 +708,64 @@ out_invalid:
 	return iow_error_create(IOW_ERR_INVALID, "bad member path \"%s\" for struct %s", path, name);
 }
 
+/* Each public lookup below asks the on-disk index first (index.c) and
+ * tells it what it found. */
+
 struct iow_error *iow_debuginfo_struct_size(struct iow_debuginfo *dbg, const char *name,
 					    const char *hint, uint64_t *size)
 {
-	uint64_t t0 = iow_debuginfo_now_ns();
+	uint64_t t0, v[IOW_INDEX_VALUES] = { 0 };
 	struct iow_error *err;
 	Dwarf_Die die;
 
+	if (iow_index_get(dbg, 's', name, hint, NULL, v, &err)) {
+		*size = v[0];
+		return err;
+	}
+	t0 = iow_debuginfo_now_ns();
 	err = find_struct(dbg, name, hint, &die);
 	if (!err) {
-		*size = type_size(&die);
+		*size = v[0] = type_size(&die);
 		if (!*size)
 			err = iow_error_create(IOW_ERR_INVALID, "struct %s has no size", name);
 	}
 	dbg->stats.ns_dwarf += iow_debuginfo_now_ns() - t0;
+	iow_index_put(dbg, 's', name, hint, NULL, v, err);
 	return err;
 }
 
 struct iow_error *iow_debuginfo_member(struct iow_debuginfo *dbg, const char *name,
 				       const char *path, const char *hint, struct iow_member *out)
 {
-	uint64_t t0 = iow_debuginfo_now_ns();
+	uint64_t t0, v[IOW_INDEX_VALUES] = { 0 };
 	struct iow_error *err;
 	Dwarf_Die die;
 
+	if (iow_index_get(dbg, 'm', name, path, hint, v, &err)) {
+		if (!err) {
+			out->offset = v[0];
+			out->size = v[1];
+			out->bit_offset = (int)(int64_t)v[2];
+			out->bit_size = (int)(int64_t)v[3];
+			out->count = v[4];
+			out->elem_size = v[5];
+		}
+		return err;
+	}
+	t0 = iow_debuginfo_now_ns();
 	err = find_struct(dbg, name, hint, &die);
 	if (!err)
 		err = walk_path(&die, name, path, out);
 	dbg->stats.ns_dwarf += iow_debuginfo_now_ns() - t0;
+	if (!err) {
+		v[0] = out->offset;
+		v[1] = out->size;
+		v[2] = (uint64_t)(int64_t)out->bit_offset;
+		v[3] = (uint64_t)(int64_t)out->bit_size;
+		v[4] = out->count;
+		v[5] = out->elem_size;
+	}
+	iow_index_put(dbg, 'm', name, path, hint, v, err);
 	return err;
 }
 
@@ -850,10 +880,16 @@ struct iow_error *iow_debuginfo_enumerator(struct iow_debuginfo *dbg, const char
 					   const char *enumerator, const char *hint,
 					   int64_t *value)
 {
-	uint64_t t0 = iow_debuginfo_now_ns();
+	uint64_t t0, v[IOW_INDEX_VALUES] = { 0 };
 	struct iow_error *err;
 	Dwarf_Die type, item;
 
+	if (iow_index_get(dbg, 'e', enum_name, enumerator, hint, v, &err)) {
+		if (!err)
+			*value = (int64_t)v[0];
+		return err;
+	}
+	t0 = iow_debuginfo_now_ns();
 	if (enum_name)
 		err = find_type(dbg, DW_TAG_enumeration_type, enum_name, hint, &type);
 	else
@@ -865,8 +901,11 @@ struct iow_error *iow_debuginfo_enumerator(struct iow_debuginfo *dbg, const char
 				       enum_name ? enum_name : "", enumerator);
 	else if (!const_value(&type, &item, value))
 		err = iow_error_create(IOW_ERR_INVALID, "enumerator %s has no value", enumerator);
+	else
+		v[0] = (uint64_t)*value;
 out:
 	dbg->stats.ns_dwarf += iow_debuginfo_now_ns() - t0;
+	iow_index_put(dbg, 'e', enum_name, enumerator, hint, v, err);
 	return err;
 }
 
@@ -997,7 +1036,7 @@ static bool find_variable(struct iow_debuginfo *dbg, const char *name, const cha
 struct iow_error *iow_debuginfo_variable_info(struct iow_debuginfo *dbg, const char *name,
 					      const char *hint, struct iow_variable *out)
 {
-	uint64_t t0 = iow_debuginfo_now_ns(), sym_size = 0;
+	uint64_t t0, sym_size = 0, v[IOW_INDEX_VALUES] = { 0 };
 	struct iow_error *err = NULL;
 	Dwarf_Die die, cudie, type, elem;
 	bool found = false, have_cu = false, is_array = false;
@@ -1005,6 +1044,17 @@ struct iow_error *iow_debuginfo_variable_info(struct iow_debuginfo *dbg, const c
 	int dims;
 
 	memset(out, 0, sizeof(*out));
+	if (iow_index_get(dbg, 'v', name, hint, NULL, v, &err)) {
+		if (!err) {
+			out->addr = v[0];
+			out->size = v[1];
+			out->count = v[2];
+			out->elem_size = v[3];
+			out->from_dwarf = v[4] != 0;
+		}
+		return err;
+	}
+	t0 = iow_debuginfo_now_ns();
 	if (dbg->dwarf) {
 		found = find_variable(dbg, name, hint, &die, &err);
 		if (err)
@@ -1039,8 +1089,14 @@ struct iow_error *iow_debuginfo_variable_info(struct iow_debuginfo *dbg, const c
 			out->elem_size = out->size;
 		}
 	}
+	v[0] = out->addr;
+	v[1] = out->size;
+	v[2] = out->count;
+	v[3] = out->elem_size;
+	v[4] = out->from_dwarf;
 out:
 	dbg->stats.ns_dwarf += iow_debuginfo_now_ns() - t0;
+	iow_index_put(dbg, 'v', name, hint, NULL, v, err);
 	return err;
 }
 

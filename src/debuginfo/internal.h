@@ -35,7 +35,10 @@ struct iow_sym {
 
 /* The kallsyms emulation (kallsyms.c), built on first use. */
 struct iow_ksyms {
-	uint32_t *order;      /* indexes into dbg->syms, in the order of the kernel's kallsyms table */
+	/* the kernel's kallsyms table, in its order: addresses, and names as
+	 * offsets into .strtab (dbg->strtab), so that the index can keep it */
+	uint64_t *addrs;
+	uint32_t *names;
 	size_t count;
 	uint64_t stext, etext, sinittext, einittext, end;
 	bool all_symbols;     /* CONFIG_KALLSYMS_ALL: data symbols are in the table too */
@@ -60,8 +63,11 @@ struct iow_debuginfo {
 	size_t name_slots;         /* a power of two */
 	size_t symtab_shndx;       /* section index of .symtab */
 
+	const char *strtab;        /* .strtab, in the mapping (symbols.c, index.c) */
+	uint64_t strtab_size;
 	/* kallsyms (kallsyms.c) */
 	bool ksyms_tried;
+	bool ksyms_from_index;     /* the table came from the index (index.c) */
 	struct iow_error *ksyms_err;
 	struct iow_ksyms ksyms;
 
@@ -70,6 +76,10 @@ struct iow_debuginfo {
 	bool prefetched;           /* CU headers asked for (dwarf.c) */
 	uint8_t *info_map;         /* .debug_info in the file's mapping, for madvise() */
 	size_t info_size;
+	/* the on-disk index (index.c) */
+	htab_t index;              /* answers: "kind\0a\0b\0c\0" -> values or "not there" */
+	bool index_on;             /* there is a place for it */
+	bool index_dirty;          /* answers added since it was read */
 	struct iow_debuginfo_stats stats;
 };
 
@@ -87,6 +97,20 @@ void iow_debuginfo_free_ksyms(struct iow_debuginfo *dbg);
 /* dwarf.c */
 void iow_debuginfo_free_dwarf_caches(struct iow_debuginfo *dbg);
 
+/* index.c: the answers of the public lookups, kept on disk by build ID.
+ * An answer is up to IOW_INDEX_VALUES numbers, or "not there"
+ * (IOW_ERR_NOTFOUND and its message); KIND and up to three strings (NULL
+ * allowed) name the question. */
+#define IOW_INDEX_VALUES 6
+void iow_index_load(struct iow_debuginfo *dbg);
+void iow_index_save(struct iow_debuginfo *dbg);
+void iow_index_free(struct iow_debuginfo *dbg);
+/* True if the index has the answer: V filled, or *ERR the "not there". */
+bool iow_index_get(struct iow_debuginfo *dbg, char kind, const char *a, const char *b,
+		   const char *c, uint64_t v[IOW_INDEX_VALUES], struct iow_error **err);
+/* Keep an answer: V, or ERR when it is IOW_ERR_NOTFOUND (others are not kept). */
+void iow_index_put(struct iow_debuginfo *dbg, char kind, const char *a, const char *b,
+		   const char *c, const uint64_t v[IOW_INDEX_VALUES], const struct iow_error *err);
 /* debuginfo.c: copy LEN bytes at link-time address ADDR out of the file's allocated
  * PROGBITS sections.  False if they are not all in one such section. */
 bool iow_debuginfo_read_image(struct iow_debuginfo *dbg, uint64_t addr, void *buf, size_t len);

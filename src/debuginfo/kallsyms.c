@@ -368,8 +368,9 @@ static struct iow_error *build(struct iow_debuginfo *dbg)
 		e[k->count++] = e[i];
 	}
 	keys = malloc((k->count ? k->count : 1) * sizeof(*keys));
-	k->order = malloc((k->count ? k->count : 1) * sizeof(*k->order));
-	if (!keys || !k->order) {
+	k->addrs = malloc((k->count ? k->count : 1) * sizeof(*k->addrs));
+	k->names = malloc((k->count ? k->count : 1) * sizeof(*k->names));
+	if (!keys || !k->addrs || !k->names) {
 		free(keys);
 		free(e);
 		return &iow_error_nomem;
@@ -379,8 +380,13 @@ static struct iow_error *build(struct iow_debuginfo *dbg)
 		keys[i].entry = (uint32_t)i;
 	}
 	qsort_r(keys, k->count, sizeof(*keys), sort_key_cmp, e);
-	for (i = 0; i < k->count; i++)
-		k->order[i] = e[keys[i].entry].sym_index;
+	/* names point into .strtab (symbols.c), below 4 GiB of it */
+	for (i = 0; i < k->count; i++) {
+		const struct kentry *x = &e[keys[i].entry];
+
+		k->addrs[i] = x->addr;
+		k->names[i] = (uint32_t)(x->name - dbg->strtab);
+	}
 	free(keys);
 	free(e);
 	return NULL;
@@ -388,13 +394,20 @@ static struct iow_error *build(struct iow_debuginfo *dbg)
 
 static struct iow_error *load(struct iow_debuginfo *dbg)
 {
-	struct iow_error *err;
+	struct iow_error *err = NULL;
 	uint64_t t0;
 
+	if (dbg->ksyms_tried) /* built, or read from the index without the symbols */
+		goto out;
 	err = iow_debuginfo_load_symbols(dbg);
-	if (err || dbg->ksyms_tried)
+	if (err)
 		goto out;
 	dbg->ksyms_tried = true;
+	if (dbg->strtab_size > UINT32_MAX) {
+		dbg->ksyms_err = iow_error_create(IOW_ERR_UNSUPPORTED, "%s: .strtab over 4 GiB",
+						  dbg->path);
+		goto out;
+	}
 	t0 = iow_debuginfo_now_ns();
 	dbg->ksyms_err = build(dbg);
 	dbg->stats.ns_kallsyms += iow_debuginfo_now_ns() - t0;
@@ -408,8 +421,10 @@ out:
 
 void iow_debuginfo_free_ksyms(struct iow_debuginfo *dbg)
 {
-	free(dbg->ksyms.order);
-	dbg->ksyms.order = NULL;
+	free(dbg->ksyms.addrs);
+	free(dbg->ksyms.names);
+	dbg->ksyms.addrs = NULL;
+	dbg->ksyms.names = NULL;
 	dbg->ksyms.count = 0;
 	iow_error_destroy(dbg->ksyms_err);
 	dbg->ksyms_err = NULL;
@@ -417,7 +432,7 @@ void iow_debuginfo_free_ksyms(struct iow_debuginfo *dbg)
 
 static uint64_t kaddr(struct iow_debuginfo *dbg, size_t i)
 {
-	return dbg->syms[dbg->ksyms.order[i]].addr;
+	return dbg->ksyms.addrs[i];
 }
 
 /* kernel/kallsyms.c is_ksym_addr(): with CONFIG_KALLSYMS_ALL the whole
@@ -468,7 +483,7 @@ bool iow_debuginfo_symbolize(struct iow_debuginfo *dbg, uint64_t addr, struct io
 		else
 			end = k->all_symbols ? k->end : k->etext;
 	}
-	out->name = dbg->syms[k->order[low]].name;
+	out->name = dbg->strtab + k->names[low];
 	out->offset = addr - start;
 	out->size = end - start;
 	return true;

@@ -115,6 +115,8 @@ static struct iow_error *load(struct iow_debuginfo *dbg)
 	n = data->d_size / sizeof(Elf64_Sym);
 	strtab = strdata->d_buf;
 	strsize = strdata->d_size;
+	dbg->strtab = strtab;
+	dbg->strtab_size = strsize;
 	dbg->syms = malloc(n * sizeof(*dbg->syms));
 	if (!dbg->syms)
 		return &iow_error_nomem;
@@ -236,21 +238,38 @@ static const struct iow_sym *best_symbol(struct iow_debuginfo *dbg, const struct
 struct iow_error *iow_debuginfo_symbol(struct iow_debuginfo *dbg, const char *name,
 				       uint64_t *addr, uint64_t *size)
 {
-	struct iow_error *err = iow_debuginfo_load_symbols(dbg);
+	uint64_t v[IOW_INDEX_VALUES] = { 0 };
+	struct iow_error *err;
 	const struct iow_sym *s;
 
+	if (!iow_index_get(dbg, 'S', name, NULL, NULL, v, &err)) {
+		err = iow_debuginfo_load_symbols(dbg);
+		if (err)
+			return err;
+		s = best_symbol(dbg, find(dbg, name));
+		if (s) {
+			v[0] = s->addr;
+			v[1] = s->size;
+		} else {
+			err = iow_error_create(IOW_ERR_NOTFOUND, "no symbol %s in %s", name, dbg->path);
+		}
+		iow_index_put(dbg, 'S', name, NULL, NULL, v, err);
+	}
 	if (err)
 		return err;
-	s = best_symbol(dbg, find(dbg, name));
-	if (!s)
-		return iow_error_create(IOW_ERR_NOTFOUND, "no symbol %s in %s", name, dbg->path);
-	*addr = s->addr;
+	*addr = v[0];
 	if (size)
-		*size = s->size;
+		*size = v[1];
 	return NULL;
 }
 
+/* A symbol of that name, global or local: exactly when iow_debuginfo_symbol
+ * finds one (so its indexed answer serves both). */
 bool iow_debuginfo_has_symbol(struct iow_debuginfo *dbg, const char *name)
 {
-	return iow_debuginfo_sym_chain(dbg, name) != NULL;
+	uint64_t addr;
+	struct iow_error *err = iow_debuginfo_symbol(dbg, name, &addr, NULL);
+
+	iow_error_destroy(err);
+	return !err;
 }
