@@ -434,6 +434,7 @@ static void test_errors(void)
 	struct iow_debuginfo *dbg = (struct iow_debuginfo *)1;
 	struct iow_error *err;
 	char self[PATH_MAX];
+	ssize_t n;
 
 	err = iow_debuginfo_open("/nonexistent/vmlinux", &dbg);
 	tap_ok(err && err->code == IOW_ERR_IO && !dbg, "a missing file is an I/O error");
@@ -442,10 +443,11 @@ static void test_errors(void)
 	tap_ok(err && !dbg, "an empty file is refused: %s", err ? err->message : "");
 	iow_error_destroy(err);
 	/* this very test program: an ELF file, with symbols, without the fixture's types */
-	if (readlink("/proc/self/exe", self, sizeof(self) - 1) > 0) {
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
 		uint64_t size;
 
-		self[sizeof(self) - 1] = '\0';
+		self[n] = '\0'; /* readlink does not end it */
 		err = iow_debuginfo_open(self, &dbg);
 		tap_ok(!err, "any ELF file opens");
 		iow_error_destroy(err);
