@@ -228,7 +228,8 @@ static bool parse(struct iow_debuginfo *dbg, const uint8_t *buf, size_t len)
 	    memcmp(h.build_id, dbg->build_id, dbg->build_id_len) ||
 	    !strtab_of(dbg, &strtab, &strsize) || h.strtab_size != strsize ||
 	    h.dwarf_size != dwarf_size(dbg) ||
-	    h.answer_bytes > len - sizeof(h))
+	    h.answer_bytes > len - sizeof(h) ||
+	    h.answers > h.answer_bytes / sizeof(struct record)) /* (libiberty aborts on a huge table) */
 		return false;
 	table = htab_create_alloc(h.answers + 16, entry_hash, entry_eq, entry_free, calloc, free);
 	if (!table)

@@ -5,8 +5,8 @@
  *   enumerators, variables, "not there", %pS, the kallsyms table) without
  *   loading the symbol table or searching any CU;
  * - an index that is cut short, of another file, or whose contents are out
- *   of bounds is ignored (the answers are worked out again, and the same)
- *   and replaced;
+ *   of bounds (a count, a length, a name, an order) is ignored (the answers
+ *   are worked out again, and the same) and replaced;
  * - IOW_INDEX_DIR=off writes nothing; XDG_CACHE_HOME is honoured; a
  *   directory that cannot be written costs nothing but the index.
  *
@@ -214,11 +214,12 @@ static void test_kernel(const char *tag, const char *vmlinux)
 
 	/* damaged or foreign files: ignored, answered the same, replaced */
 	size = file_size(file);
-	for (i = 0; i < 7 && size > 200; i++) {
+	for (i = 0; i < 8 && size > 200; i++) {
 		static const char *const what[] = { "cut in half", "another magic", "another build ID",
 						    "a kallsyms name past .strtab",
 						    "kallsyms addresses out of order",
-						    "a byte more at the end", "an answer's length past the end" };
+						    "a byte more at the end", "an answer's length past the end",
+						    "a count of 2^40 answers" };
 		uint8_t byte = 0xff, word[8];
 
 		if (i == 0 && truncate(file, size / 2) != 0)
@@ -256,6 +257,12 @@ static void test_kernel(const char *tag, const char *vmlinux)
 			uint32_t huge = 0x7fffffffu;
 
 			put_at(file, 184, &huge, 4);
+		}
+		if (i == 7) {
+			/* u64 answers at 104 */
+			uint64_t many = (uint64_t)1 << 40;
+
+			put_at(file, 104, &many, 8);
 		}
 		r = run_once(vmlinux);
 		tap_ok(!r.loaded, "%s: an index %s is ignored", tag, what[i]);
