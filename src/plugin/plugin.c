@@ -31,6 +31,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -142,22 +143,23 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-/* GDB negotiated the ack mode before we were loaded: ask the stub.  An
- * unknown packet gets an empty reply, preceded by '+' in ack mode. */
-static int probe_ack(int fd, int *ack)
-{
-	static const char body[] = "qIomemWalkProbe";
-	char pkt[64];
-	unsigned sum = 0;
-	int after_hash = -1;
-	size_t i;
+/* Packets the stub sent GDB that the probe read instead (see probe_ack):
+ * they go to GDB first, through the socketpair, as if the stub had just
+ * sent them. */
+struct held {
+	char buf[4096];
+	size_t len;
+};
 
-	for (i = 0; body[i]; i++)
-		sum += (unsigned char)body[i];
-	snprintf(pkt, sizeof(pkt), "$%s#%02x", body, sum & 0xff);
-	if (write_all(fd, pkt, strlen(pkt)))
-		return -1;
-	*ack = 0;
+/* One packet from the stub into PKT (raw, from '$' to the checksum), and
+ * whether a '+' came before it.  -1 on timeout, error or a packet too long
+ * to hold. */
+static int read_packet(int fd, char *pkt, size_t size, size_t *len, int *plus)
+{
+	int after_hash = -1;
+
+	*len = 0;
+	*plus = 0;
 	while (after_hash < 2) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		char c;
@@ -173,22 +175,87 @@ static int probe_ack(int fd, int *ack)
 			continue;
 		if (n <= 0)
 			return -1;
+		if (!*len && c != '$') {
+			if (c == '+')
+				*plus = 1;
+			continue;
+		}
+		if (*len + 1 >= size)
+			return -1;
+		pkt[(*len)++] = c;
 		if (after_hash >= 0)
 			after_hash++;
 		else if (c == '#')
 			after_hash = 0;
-		else if (c == '+')
-			*ack = 1;
 	}
-	return *ack ? write_all(fd, "+", 1) : 0;
+	pkt[*len] = 0;
+	return 0;
 }
 
-static const char *relay_path(void)
+/* GDB negotiated the ack mode before we were loaded: ask the stub.  An
+ * unknown packet gets an empty reply, preceded by '+' in ack mode.
+ * A target GDB let run answers differently: QEMU stops the guest on the
+ * first byte it receives while the guest runs and sends a stop reply (the
+ * rest of our packet is lost); another stub may send console output (O
+ * packets).  Those packets are GDB's: they are kept in HELD, acked, and
+ * the probe is sent again (twice at most).  The GDB script refuses a
+ * running target before it loads us; this is for whoever loads the
+ * library by hand. */
+static int probe_ack(int fd, int *ack, struct held *held)
+{
+	static const char body[] = "qIomemWalkProbe";
+	char pkt[64], reply[2048];
+	unsigned sum = 0;
+	size_t i, len;
+	int tries, plus;
+
+	for (i = 0; body[i]; i++)
+		sum += (unsigned char)body[i];
+	snprintf(pkt, sizeof(pkt), "$%s#%02x", body, sum & 0xff);
+	*ack = 0;
+	held->len = 0;
+	for (tries = 0; tries < 3; tries++) {
+		if (write_all(fd, pkt, strlen(pkt)))
+			return -1;
+		for (;;) {
+			if (read_packet(fd, reply, sizeof(reply), &len, &plus))
+				return -1;
+			if (len == 4) { /* "$#00": the empty reply, ours */
+				*ack = plus;
+				return *ack ? write_all(fd, "+", 1) : 0;
+			}
+			/* GDB's: keep it, ack it (a stray '+' is harmless to a
+			 * stub in no-ack mode). */
+			if (held->len + len > sizeof(held->buf) || write_all(fd, "+", 1))
+				return -1;
+			memcpy(held->buf + held->len, reply, len);
+			held->len += len;
+			if (reply[1] != 'O' || reply[2] == 'K')
+				break; /* a stop reply: our packet was not read */
+		}
+	}
+	return -1;
+}
+
+/* The relay program: $IOW_RELAY; for a library still in a build tree
+ * (libtool's .libs/), the program built beside it, so a build tree never
+ * runs an older installed relay; else the installed one. */
+static const char *relay_path(char *buf, size_t size)
 {
 	const char *env = getenv("IOW_RELAY");
+	Dl_info info;
+	char *slash;
 
 	if (env && *env)
 		return env;
+	if (dladdr((void *)gdb_init_reader, &info) && info.dli_fname &&
+	    snprintf(buf, size, "%s", info.dli_fname) < (int)size && (slash = strrchr(buf, '/')) &&
+	    slash - buf >= 6 && memcmp(slash - 6, "/.libs", 6) == 0 &&
+	    (size_t)(slash - 6 - buf) + sizeof("/iomem-walk") <= size) {
+		memcpy(slash - 6, "/iomem-walk", sizeof("/iomem-walk"));
+		if (access(buf, X_OK) == 0)
+			return buf;
+	}
 	return IOW_BINDIR "/iomem-walk";
 }
 
@@ -226,7 +293,8 @@ static int splice_in(void)
 	posix_spawnattr_t attr;
 	static char relay[] = "relay", o_fd[] = "--fd", n3[] = "3", o_stub[] = "--stub-fd", n4[] = "4",
 		    o_ack[] = "--ack", yes[] = "yes", no[] = "no";
-	char *argv[9], *path;
+	char *argv[9], *path, pathbuf[4096];
+	struct held held;
 	struct stat st;
 	pid_t pid;
 	int rc;
@@ -240,12 +308,16 @@ static int splice_in(void)
 		say("%s", "GDB has several connected sockets; cannot tell which is the remote one");
 		return -1;
 	}
-	if (access(relay_path(), X_OK) != 0) {
-		say("cannot run the relay %s (set IOW_RELAY to the iomem-walk program)", relay_path());
+	path = (char *)relay_path(pathbuf, sizeof(pathbuf));
+	if (access(path, X_OK) != 0) {
+		say("cannot run the relay %s: %s (set IOW_RELAY to the iomem-walk program)", path,
+		    strerror(errno));
 		return -1;
 	}
-	if (probe_ack(fd, &ack)) {
-		say("%s", "the stub did not answer a probe packet; is the target stopped?");
+	if (probe_ack(fd, &ack, &held)) {
+		say("%s%s", "the stub did not answer a probe packet; is the target stopped?",
+		    held.len ? " (it sent a stop reply GDB has not seen: the target is stopped now, "
+			       "and GDB may not know it)" : "");
 		return -1;
 	}
 	plugin.fd_flags = fcntl(fd, F_GETFD);
@@ -254,12 +326,15 @@ static int splice_in(void)
 	if (plugin.stub_fd < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0 ||
 	    pipe2(wp, O_CLOEXEC) != 0)
 		goto fail;
+	/* What the probe read of GDB's traffic reaches GDB first. */
+	if (held.len && write_all(sp[1], held.buf, held.len))
+		goto fail;
 
 	/* The relay: fd 3 is GDB's side, fd 4 the stub, fd 5 the watch pipe
 	 * (unused by the relay: it only has to stay open while the relay
 	 * lives); nothing else of GDB's is inherited; its own session keeps
 	 * GDB's terminal signals away from it. */
-	path = strdup(relay_path());
+	path = strdup(path);
 	if (!path)
 		goto fail;
 	argv[0] = path;
@@ -409,6 +484,12 @@ static void destroy(struct gdb_reader_funcs *self)
 	splice_out();
 }
 
+/* GDB's JIT reader interface has no way to fail a load with a message of
+ * our own, and GDB must not be given NULL.  A reader of another interface
+ * version is what GDB refuses, with an error ("Reader version does not
+ * match GDB version."), and unloads at once: so a relay that could not be
+ * started makes `jit-reader-load`, and load-plugin with it, fail, which
+ * batch scripts and MI front ends see.  Why it failed was said above. */
 EXPORT struct gdb_reader_funcs *gdb_init_reader(void)
 {
 	static struct gdb_reader_funcs funcs = {
@@ -418,8 +499,18 @@ EXPORT struct gdb_reader_funcs *gdb_init_reader(void)
 		.get_frame_id = frame_id,
 		.destroy = destroy,
 	};
+	static struct gdb_reader_funcs refused = {
+		.reader_version = -1,
+		.read = read_debug_info,
+		.unwind = unwind,
+		.get_frame_id = frame_id,
+		.destroy = destroy,
+	};
 
-	if (splice_in() == 0)
-		say("%s", "relaying GDB's remote connection: try 'iomem-walk help'");
+	if (splice_in() != 0) {
+		say("%s", "not loaded; GDB's connection is unchanged (GDB reports the refusal as "
+			  "a reader version mismatch)");
+		return &refused;
+	}
 	return &funcs;
 }

@@ -77,7 +77,7 @@ struct iow_relay_line {
 	bool help;                  /* --help, -h or help: print the usage */
 	const char *vmlinux;        /* --vmlinux FILE (the last one given), or NULL; set
 				     * even when a later word is refused */
-	const char *gdb_view;       /* gdb-view ADDR: the ADDR, else NULL */
+	const char *gdb_view;       /* gdb-view [ADDR]: the ADDR or "", else NULL */
 	const struct iow_command *cmd; /* the subcommand (tree when none is named) */
 	int cmd_argc;               /* its words, its own name first */
 	char **cmd_argv;

@@ -32,7 +32,6 @@ struct relay {
 	bool abandoned;          /* GDB stopped waiting for the command's reply */
 	bool stopping;           /* stop_fd fired while a command ran */
 	bool gdb_gone;
-	bool told_gdb_view;
 	struct iow_session s;
 	bool s_ack;              /* the ack mode the session's target was made with */
 	char *vmlinux;
@@ -363,21 +362,42 @@ static struct iow_error *session(struct relay *r)
 	return err;
 }
 
-/* `iomem-walk gdb-view ADDR`: GDB's idea of &_text (the GDB script sends it
- * from load-plugin).  If GDB's symbols are not relocated for KASLR, say so
- * once, with the command that fixes GDB's view. */
-static struct iow_error *gdb_view(struct relay *r, const char *arg, struct iow_sink *out)
+static void say_gdb_view(struct relay *r, struct iow_sink *out, uint64_t gdb_text, uint64_t text)
 {
-	uint64_t gdb_text = strtoull(arg, NULL, 0), text;
-	struct iow_error *err = iow_kernel_symbol(r->s.kernel, "_text", &text);
-
-	if (err || r->told_gdb_view || gdb_text == text)
-		return err;
-	r->told_gdb_view = true;
 	say(r, out, "iomem-walk: GDB's symbols are not relocated for KASLR: the kernel runs %s0x%" PRIx64
 		" from where GDB's symbols say.  To fix GDB's view:\n  symbol-file -o 0x%" PRIx64 " %s\n",
 	    text >= gdb_text ? "+" : "-", text >= gdb_text ? text - gdb_text : gdb_text - text,
 	    iow_kernel_layout(r->s.kernel)->kaslr_offset, iow_debuginfo_path(r->s.dbg));
+}
+
+/* `iomem-walk gdb-view [ADDR]`: what load-plugin sends once the relay is
+ * on GDB's connection, with GDB's idea of &_text when GDB has the kernel's
+ * symbols.  The answer is load-plugin's: that the relay is there (as
+ * monitor output, which reaches MI front ends, unlike a message on GDB's
+ * stderr), and, if GDB's symbols are not relocated for KASLR, the command
+ * that fixes GDB's view.  A kernel that cannot be read yet (no matching
+ * vmlinux, say) is said, not failed: the relay is loaded all the same, and
+ * the next command may name the vmlinux. */
+static struct iow_error *gdb_view(struct relay *r, const char *arg, struct iow_sink *out)
+{
+	struct iow_error *err;
+	uint64_t text;
+
+	say(r, out, "iomem-walk: relaying GDB's remote connection: try 'iomem-walk help'\n");
+	if ((err = session(r))) {
+		if (err->code == IOW_ERR_IO || err->code == IOW_ERR_TIMEOUT ||
+		    err->code == IOW_ERR_PROTOCOL || err == &iow_error_nomem)
+			return err; /* the connection itself is in trouble */
+		say(r, out, "iomem-walk: note: the kernel cannot be read yet: %s\n", err->message);
+		iow_error_destroy(err);
+		return NULL;
+	}
+	if (!*arg)
+		return NULL;
+	if ((err = iow_kernel_symbol(r->s.kernel, "_text", &text)))
+		return err;
+	if (strtoull(arg, NULL, 0) != text)
+		say_gdb_view(r, out, strtoull(arg, NULL, 0), text);
 	return NULL;
 }
 
@@ -426,8 +446,8 @@ struct iow_error *iow_relay_parse_line(char *line, struct iow_relay_line *l)
 		argv[i] = tree;
 		l->argc = i + 1;
 	}
-	if (strcmp(argv[i], "gdb-view") == 0 && i + 1 < l->argc) {
-		l->gdb_view = argv[i + 1];
+	if (strcmp(argv[i], "gdb-view") == 0 && l->argc - i <= 2) {
+		l->gdb_view = i + 1 < l->argc ? argv[i + 1] : "";
 		return NULL;
 	}
 	l->cmd = iow_command_find(argv[i]);
@@ -459,11 +479,8 @@ static struct iow_error *run_line(struct relay *r, char *line, struct iow_sink *
 		help(out);
 		return NULL;
 	}
-	if (l.gdb_view) {
-		if ((err = session(r)))
-			return err;
+	if (l.gdb_view)
 		return gdb_view(r, l.gdb_view, out);
-	}
 	if ((err = session(r)))
 		return err;
 	before = *iow_target_stats(r->s.target);

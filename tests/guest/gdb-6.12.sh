@@ -14,6 +14,7 @@ check "GDB is Python-free (gdb-minimal)" gdb_is_python_free
 gdb_boot 6.12
 scenario_batch_sessions inproc agent
 scenario_mi_plain inproc
+scenario_mi_running_load
 scenario_binary_roundtrips inproc
 scenario_raw_client
 scenario_reconnect

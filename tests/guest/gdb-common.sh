@@ -318,6 +318,79 @@ scenario_mi_plain() { # WAY
 	mi_stop
 }
 
+# MI as front ends drive it (cdt-gdb-adapter resumes the guest at
+# configurationDone, so a user may type load-plugin before pausing):
+# load-plugin on a running guest is refused before anything touches the
+# connection, and -exec-interrupt then stops the guest; after load-plugin
+# (which says so as stream records, not on GDB's stderr) proc iomem is the
+# guest's, and continue + interrupt still work.  Then the library loaded
+# by hand on a running guest (no script to refuse it): the stop its probe
+# causes reaches GDB.  Then a relay that cannot start: load-plugin, and an
+# iomem-walk after it, are MI errors, and GDB's connection is unchanged.
+scenario_mi_running_load() {
+	local t0
+	snap iomem
+	mi_start mi3 || fail "mi-run: GDB/MI did not start"
+	mi "-file-exec-and-symbols $IOW_VMLINUX"
+	mi '-gdb-set mi-async on'
+	check "mi-run: connected" mi "-target-select remote $IOW_GDB"
+	check "mi-run: -exec-continue runs the guest" eval 'mi -exec-continue && [ "$MI_RESULT" = "^running" ]'
+	mi '-interpreter-exec console "load-plugin"'
+	check "mi-run: load-plugin on a running guest is an ^error" test "${MI_RESULT%%,*}" = "^error"
+	check "mi-run: ... saying the target is running" eval '[[ $MI_RESULT == *"target is running"* ]]'
+	MI_STOPPED="" t0=$(date +%s%N)
+	check "mi-run: -exec-interrupt" mi '-exec-interrupt'
+	[ -n "$MI_STOPPED" ] || mi_until '^\*stopped'
+	echo "(the guest stopped $(( ($(date +%s%N) - t0) / 1000000 )) ms after -exec-interrupt)"
+	check "mi-run: ... stops the guest (SIGINT)" eval '[[ $MI_STOPPED == *SIGINT* ]]'
+	check "mi-run: load-plugin once stopped" mi '-interpreter-exec console "load-plugin"'
+	check "mi-run: ... its answer comes as stream records" \
+		grep -q "relaying GDB's remote connection: try 'iomem-walk help'" "$W/mi.stream"
+	check "mi-run: ... and nothing on GDB's stderr" eval '! grep -q "iomem-walk" "$W/mi3.mi-stderr"'
+	mi_cap mi3.iomem proc iomem
+	check "mi-run: proc iomem is the guest's /proc/iomem" same "$W/iomem.guest" "$W/mi3.iomem"
+	check "mi-run: continue after load-plugin" eval 'mi -exec-continue && [ "$MI_RESULT" = "^running" ]'
+	MI_STOPPED=""
+	check "mi-run: -exec-interrupt after load-plugin" mi '-exec-interrupt'
+	[ -n "$MI_STOPPED" ] || mi_until '^\*stopped'
+	check "mi-run: ... stops the guest" eval '[[ $MI_STOPPED == *SIGINT* ]]'
+
+	# By hand, on a running guest: QEMU stops at the probe's first byte;
+	# the stop reply must reach GDB, or the guest could never be
+	# interrupted again.
+	mi '-interpreter-exec console "unload-plugin"'
+	check "mi-run: continue, the plugin unloaded" eval 'mi -exec-continue && [ "$MI_RESULT" = "^running" ]'
+	MI_STOPPED=""
+	mi "-interpreter-exec console \"jit-reader-load $top/.libs/iomem-walk-plugin.so\""
+	check "mi-run: jit-reader-load by hand on a running guest loads" test "$MI_RESULT" = "^done"
+	[ -n "$MI_STOPPED" ] || mi_until '^\*stopped'
+	check "mi-run: ... and GDB hears of the stop it caused" test -n "$MI_STOPPED"
+	# (monitor: the script's iomem-walk would try to load the plugin, which
+	# it did not load itself)
+	mi '-interpreter-exec console "monitor iomem-walk proc iomem"'
+	cp "$W/mi.stream" "$W/mi3.iomem2"
+	check "mi-run: ... after which proc iomem is the guest's" same "$W/iomem.guest" "$W/mi3.iomem2"
+	check "mi-run: ... and GDB reads the guest" mi_read_ok
+	mi '-interpreter-exec console "jit-reader-unload"'
+	check "mi-run: -target-detach" mi '-target-detach'
+	mi_stop
+
+	# The relay cannot start: an error front ends see, nothing changed.
+	GDB_ENV=(-u IOW_VMLINUX IOW_RELAY=/nonexistent/iomem-walk)
+	mi_start mi4 || fail "mi-run: GDB/MI did not start"
+	GDB_ENV=(-u IOW_VMLINUX)
+	mi "-file-exec-and-symbols $IOW_VMLINUX"
+	check "mi-norelay: connected" mi "-target-select remote $IOW_GDB"
+	mi '-interpreter-exec console "load-plugin"'
+	check "mi-norelay: load-plugin is an ^error" test "${MI_RESULT%%,*}" = "^error"
+	mi '-interpreter-exec console "iomem-walk proc iomem"'
+	check "mi-norelay: iomem-walk is an ^error too (not the stub's 'unknown command')" \
+		test "${MI_RESULT%%,*}" = "^error"
+	check "mi-norelay: GDB's connection still reads the guest" mi_read_ok
+	check "mi-norelay: -target-detach" mi '-target-detach'
+	mi_stop
+}
+
 # MI, the guest let run and interrupted (-exec-continue, -exec-interrupt
 # with mi-async on); while it runs, the iowtest module is loaded (through
 # the guest's own serial channel, not the gdbstub).  The next proc iomem
