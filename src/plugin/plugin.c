@@ -80,13 +80,22 @@ EXPORT int plugin_is_GPL_compatible(void)
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
+	char buf[1024];
 	va_list ap;
+	int n;
 
-	fprintf(stderr, "iomem-walk: ");
+	/* One write: a front end that forwards GDB's stderr (cdt-gdb-adapter
+	 * does) makes an output event of each. */
+	n = snprintf(buf, sizeof(buf), "iomem-walk: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n += vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n > (int)sizeof(buf) - 2)
+		n = (int)sizeof(buf) - 2;
+	buf[n++] = '\n';
+	if (write(STDERR_FILENO, buf, (size_t)n) < 0) {
+		/* nowhere else to say it */
+	}
 }
 
 /* GDB's remote connection: its one connected stream socket. */

@@ -380,19 +380,22 @@ static void say_gdb_view(struct relay *r, struct iow_sink *out, uint64_t gdb_tex
  * the next command may name the vmlinux. */
 static struct iow_error *gdb_view(struct relay *r, const char *arg, struct iow_sink *out)
 {
+	bool quiet = strcmp(arg, "--quiet") == 0;
 	struct iow_error *err;
 	uint64_t text;
 
-	say(r, out, "iomem-walk: relaying GDB's remote connection: try 'iomem-walk help'\n");
+	if (!quiet)
+		say(r, out, "iomem-walk: relaying GDB's remote connection: try 'iomem-walk help'\n");
 	if ((err = session(r))) {
 		if (err->code == IOW_ERR_IO || err->code == IOW_ERR_TIMEOUT ||
 		    err->code == IOW_ERR_PROTOCOL || err == &iow_error_nomem)
 			return err; /* the connection itself is in trouble */
-		say(r, out, "iomem-walk: note: the kernel cannot be read yet: %s\n", err->message);
+		if (!quiet)
+			say(r, out, "iomem-walk: note: the kernel cannot be read yet: %s\n", err->message);
 		iow_error_destroy(err);
 		return NULL;
 	}
-	if (!*arg)
+	if (!*arg || quiet)
 		return NULL;
 	if ((err = iow_kernel_symbol(r->s.kernel, "_text", &text)))
 		return err;
