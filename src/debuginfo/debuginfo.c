@@ -170,8 +170,9 @@ static bool bzimage_release(int fd, const uint8_t *head, size_t n, char *release
 }
 
 /* What the start of a file that libelf would not take says it is: WHAT,
- * and into DETAIL (empty if nothing more) and a bzImage's RELEASE. */
-static const char *what_it_is(int fd, char *release, size_t len, char *detail, size_t dlen)
+ * and into DETAIL (empty if nothing more) and a bzImage's RELEASE.
+ * ELFERR: libelf's error number, for a file that starts like ELF. */
+static const char *what_it_is(int fd, int elferr, char *release, size_t len, char *detail, size_t dlen)
 {
 	static const struct { const char *magic; size_t n; const char *what; } packed[] = {
 		{ "\x1f\x8b", 2, "gzip-compressed data" },
@@ -194,8 +195,11 @@ static const char *what_it_is(int fd, char *release, size_t len, char *detail, s
 		snprintf(detail, dlen, "a bzImage, as /boot/vmlinuz-* are, not the vmlinux");
 		return "a compressed kernel image";
 	}
-	if (n >= SELFMAG && memcmp(head, ELFMAG, SELFMAG) == 0)
+	if (n >= SELFMAG && memcmp(head, ELFMAG, SELFMAG) == 0) {
+		if (elferr)
+			snprintf(detail, dlen, "libelf: %s", elf_errmsg(elferr));
 		return "a damaged ELF file";
+	}
 	for (i = 0; i < sizeof(packed) / sizeof(packed[0]); i++)
 		if ((size_t)n >= packed[i].n && memcmp(head, packed[i].magic, packed[i].n) == 0)
 			return packed[i].what;
@@ -260,8 +264,9 @@ struct iow_error *iow_debuginfo_open(const char *path, struct iow_debuginfo **ou
 	 * touches a few pages. */
 	dbg->elf = elf_begin(dbg->fd, ELF_C_READ_MMAP, NULL);
 	if (!dbg->elf || elf_kind(dbg->elf) != ELF_K_ELF || !gelf_getehdr(dbg->elf, &ehdr)) {
-		char release[65], detail[64];
-		const char *what = what_it_is(dbg->fd, release, sizeof(release), detail, sizeof(detail));
+		char release[65], detail[96];
+		int elferr = elf_errno();
+		const char *what = what_it_is(dbg->fd, elferr, release, sizeof(release), detail, sizeof(detail));
 
 		err = not_a_vmlinux(IOW_ERR_INVALID, path, what, detail, release);
 		goto out_destroy;
@@ -285,9 +290,12 @@ struct iow_error *iow_debuginfo_open(const char *path, struct iow_debuginfo **ou
 	 * goes on to the next file. */
 	dbg->dwarf = dwarf_begin_elf(dbg->elf, DWARF_C_READ, NULL);
 	if (!dbg->dwarf) {
-		err = not_a_vmlinux(IOW_ERR_NOTFOUND, path, "an ELF file without debug info",
-				    has_section(dbg, ".debug_info") ? "libdw cannot read its DWARF" :
-				    "no DWARF: stripped, or built without CONFIG_DEBUG_INFO", NULL);
+		bool has = has_section(dbg, ".debug_info");
+
+		err = not_a_vmlinux(IOW_ERR_NOTFOUND, path,
+				    has ? "an ELF file whose DWARF libdw cannot read" : "an ELF file without debug info",
+				    has ? dwarf_errmsg(-1) : "no DWARF: stripped, or built without CONFIG_DEBUG_INFO",
+				    NULL);
 		goto out_destroy;
 	}
 	/* A lookup reads the header of every CU once (libdw's .debug_aranges
