@@ -2,8 +2,7 @@
  *
  * Parses the global options (where the kernel is and which vmlinux
  * describes it), builds a session and hands the subcommand to the shared
- * command table.  Exit status: 0 success, 1 findings (check), 2 usage,
- * connection or data errors.
+ * command table.  The exit status follows EXIT_STATUS_RULE below.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
@@ -22,7 +21,13 @@
 #include "commands/commands.h"
 #include "relay/relay.h"
 
-enum { EXIT_FINDINGS = 1, EXIT_ERROR = 2 };
+/* The exit status: one rule, stated here once; --help prints it, and the
+ * README repeats it word for word (tests/unit/cli-exit-status.sh checks). */
+#define EXIT_STATUS_RULE \
+	"Exit status: 0 success; 1 the verdict of check (violations, or a layout other\n" \
+	"than --expect's); 2 usage, connection or data errors.  Views that merely list\n" \
+	"findings (ioremap, tree) exit 0.\n"
+enum { EXIT_VERDICT = 1, EXIT_ERROR = 2 };
 
 static void usage(FILE *f)
 {
@@ -52,7 +57,7 @@ static void usage(FILE *f)
 	      "\nEnvironment: IOW_VMLINUX (a vmlinux to try first); IOW_INDEX_DIR (where the\n"
 	      "answers worked out of a vmlinux are kept, by build ID; default\n"
 	      "~/.cache/iomem-walk/index; off: nowhere).\n"
-	      "\nExit status: 0 success, 1 findings, 2 usage or connection error.\n", f);
+	      "\n" EXIT_STATUS_RULE, f);
 }
 
 static int fail(struct iow_error *err)
@@ -220,8 +225,8 @@ int main(int argc, char **argv)
 	if (err)
 		goto out_err;
 	fflush(stdout);
-	if (s.findings)
-		rc = EXIT_FINDINGS;
+	if (s.findings) /* only check sets it */
+		rc = EXIT_VERDICT;
 	goto out;
 out_err:
 	rc = fail(err);

@@ -25,7 +25,10 @@ struct iow_session {
 	pid_t gdb_pid;             /* a GDB whose open files may hold the vmlinux, or 0 */
 	bool json;
 	bool color; /* the output is a terminal that takes ANSI colours */
-	size_t findings; /* violations a command reported (check): the CLI exits 1 */
+	/* Violations check reported: the CLI then exits 1.  Only check sets it:
+	 * views that list findings (ioremap, tree) leave it 0 (src/cli/main.c,
+	 * EXIT_STATUS_RULE). */
+	size_t findings;
 	/* Parse the words, report a usage error, and stop there: nothing is
 	 * read, and target and kernel may be NULL.  For the fuzzers, which
 	 * drive every command's parser with no machine behind it. */

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 
 #include "commands/commands.h"
 #include "render/json.h"
@@ -20,10 +21,23 @@ static void hex(const uint8_t *p, size_t n, char *out)
 	out[2 * n] = 0;
 }
 
+/* phys_base is __pa(x) - (x - __START_KERNEL_map) for an image address x
+ * (arch/x86/include/asm/page_64.h __phys_addr_symbol()): the kernel keeps it
+ * unsigned, but it is negative whenever KASLR put the image lower in
+ * physical memory than its virtual address less __START_KERNEL_map.  As a
+ * signed number: "-0x14e00000" or "0x2000000". */
+static void signed_hex(uint64_t v, char *buf, size_t len)
+{
+	if ((int64_t)v < 0)
+		snprintf(buf, len, "-0x%" PRIx64, -v);
+	else
+		snprintf(buf, len, "0x%" PRIx64, v);
+}
+
 struct iow_error *iow_cmd_info(struct iow_session *s, int argc, char **argv, struct iow_sink *out)
 {
 	const struct iow_kernel_layout *l;
-	char id[129];
+	char id[129], pbase[24];
 	uint64_t ram = 0;
 	size_t i;
 
@@ -35,6 +49,7 @@ struct iow_error *iow_cmd_info(struct iow_session *s, int argc, char **argv, str
 	hex(l->build_id, l->build_id_len, id);
 	for (i = 0; i < l->nr_ram; i++)
 		ram += l->ram[i].end - l->ram[i].start;
+	signed_hex(l->phys_base, pbase, sizeof(pbase));
 
 	if (s->json) {
 		struct iow_json j;
@@ -48,6 +63,7 @@ struct iow_error *iow_cmd_info(struct iow_session *s, int argc, char **argv, str
 		iow_json_hex(&j, "kaslr_offset", l->kaslr_offset);
 		iow_json_string(&j, "kaslr_source", l->kaslr_source);
 		iow_json_hex(&j, "phys_base", l->phys_base);
+		iow_json_string(&j, "phys_base_signed", pbase);
 		iow_json_hex(&j, "page_offset_base", l->page_offset_base);
 		iow_json_hex(&j, "vmalloc_base", l->vmalloc_base);
 		iow_json_hex(&j, "vmemmap_base", l->vmemmap_base);
@@ -72,7 +88,12 @@ struct iow_error *iow_cmd_info(struct iow_session *s, int argc, char **argv, str
 			l->build_id_matches ? "matches the vmlinux" : "DOES NOT MATCH the vmlinux");
 	iow_sink_printf(out, "KASLR offset      0x%" PRIx64 " (from the %s)\n", l->kaslr_offset,
 			l->kaslr_source);
-	iow_sink_printf(out, "phys_base         0x%" PRIx64 "\n", l->phys_base);
+	if ((int64_t)l->phys_base < 0)
+		iow_sink_printf(out, "phys_base         %s (negative: the kernel image lies %s lower in "
+				"physical memory than its virtual address less __START_KERNEL_map)\n", pbase,
+				pbase + 1);
+	else
+		iow_sink_printf(out, "phys_base         %s\n", pbase);
 	iow_sink_printf(out, "page_offset_base  0x%016" PRIx64 "\n", l->page_offset_base);
 	iow_sink_printf(out, "vmalloc_base      0x%016" PRIx64 "\n", l->vmalloc_base);
 	iow_sink_printf(out, "vmemmap_base      0x%016" PRIx64 "\n", l->vmemmap_base);

@@ -88,6 +88,8 @@ struct iow_error *iow_cmd_vmap(struct iow_session *s, int argc, char **argv, str
 	if (err || s->args_only)
 		return err;
 	err = iow_view_load(s, &v, false);
+	/* by address, not in the kernel's list order (proc vmallocinfo keeps that) */
+	iow_vmap_list_sort_by_addr(&v.vmap);
 	if (iow_error_partial(err)) {
 		if (json)
 			iow_render_vmap_json(&v.vmap, out);

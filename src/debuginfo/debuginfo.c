@@ -8,9 +8,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -61,6 +63,22 @@ void iow_debuginfo_advise_info(struct iow_debuginfo *dbg, uint64_t off, uint64_t
 	/* Advice only: a failure costs speed, never correctness. */
 	if (end > start)
 		madvise((void *)start, end - start, advice);
+}
+
+static bool has_section(struct iow_debuginfo *dbg, const char *want)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr shdr;
+	const char *name;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(dbg->elf, &shstrndx) != 0)
+		return false;
+	while ((scn = elf_nextscn(dbg->elf, scn)))
+		if (gelf_getshdr(scn, &shdr) && (name = elf_strptr(dbg->elf, shstrndx, shdr.sh_name)) &&
+		    strcmp(name, want) == 0)
+			return true;
+	return false;
 }
 
 /* Where .debug_info lies in the file's mapping (libelf maps the whole file
@@ -123,6 +141,101 @@ static struct iow_error *read_build_id(struct iow_debuginfo *dbg)
 	return NULL; /* no build ID is not an error: the caller decides */
 }
 
+/* --- a file that is not a debug vmlinux: say what it is --------------------
+ * The usual mistake is the bootable image (vmlinuz, a bzImage), which sits
+ * beside the right file in /boot and in the rig's kernel directories. */
+
+/* The bzImage's release: the x86 boot protocol's setup header (the kernel's
+ * Documentation/arch/x86/boot.rst) has boot_flag 0xAA55 at 0x1FE, "HdrS"
+ * at 0x202, and at 0x20E the offset, less 0x200, of the version string
+ * ("6.12.118+deb12-cloud-amd64 (debian-kernel@...) #1 SMP ..."). */
+static bool bzimage_release(int fd, const uint8_t *head, size_t n, char *release, size_t len)
+{
+	char v[256];
+	ssize_t got;
+	size_t i;
+	unsigned off;
+
+	release[0] = 0;
+	if (n < 0x210 || head[0x1fe] != 0x55 || head[0x1ff] != 0xaa || memcmp(head + 0x202, "HdrS", 4) != 0)
+		return false;
+	off = head[0x20e] | (unsigned)head[0x20f] << 8;
+	if (off && (got = pread(fd, v, sizeof(v) - 1, (off_t)off + 0x200)) > 0) {
+		v[got] = 0;
+		for (i = 0; i < len - 1 && v[i] > ' ' && v[i] < 0x7f; i++)
+			release[i] = v[i];
+		release[i] = 0;
+	}
+	return true;
+}
+
+/* What the start of a file that libelf would not take says it is: WHAT,
+ * and into DETAIL (empty if nothing more) and a bzImage's RELEASE.
+ * ELFERR: libelf's error number, for a file that starts like ELF. */
+static const char *what_it_is(int fd, int elferr, char *release, size_t len, char *detail, size_t dlen)
+{
+	static const struct { const char *magic; size_t n; const char *what; } packed[] = {
+		{ "\x1f\x8b", 2, "gzip-compressed data" },
+		{ "\xfd" "7zXZ\0", 6, "xz-compressed data" },
+		{ "\x28\xb5\x2f\xfd", 4, "zstd-compressed data" },
+		{ "BZh", 3, "bzip2-compressed data" },
+		{ "MZ", 2, "a PE (EFI) executable, perhaps an EFI-stub kernel image" },
+	};
+	uint8_t head[4096];
+	ssize_t n = pread(fd, head, sizeof(head), 0);
+	size_t i;
+
+	release[0] = 0;
+	detail[0] = 0;
+	if (n == 0)
+		return "an empty file";
+	if (n < 0)
+		return "a file that cannot be read";
+	if (bzimage_release(fd, head, (size_t)n, release, len)) {
+		snprintf(detail, dlen, "a bzImage, as /boot/vmlinuz-* are, not the vmlinux");
+		return "a compressed kernel image";
+	}
+	if (n >= SELFMAG && memcmp(head, ELFMAG, SELFMAG) == 0) {
+		if (elferr)
+			snprintf(detail, dlen, "libelf: %s", elf_errmsg(elferr));
+		return "a damaged ELF file";
+	}
+	for (i = 0; i < sizeof(packed) / sizeof(packed[0]); i++)
+		if ((size_t)n >= packed[i].n && memcmp(head, packed[i].magic, packed[i].n) == 0)
+			return packed[i].what;
+	snprintf(detail, dlen, "it begins");
+	for (i = 0; i < 8 && i < (size_t)n; i++)
+		snprintf(detail + strlen(detail), dlen - strlen(detail), " %02x", head[i]);
+	return "not an ELF file";
+}
+
+/* "PATH is WHAT of RELEASE (DETAIL)", and where the debug vmlinux usually
+ * is.  RELEASE: the kernel's, when the file names it (a bzImage does),
+ * else NULL or empty; DETAIL may be NULL or empty too. */
+static struct iow_error *not_a_vmlinux(enum iow_error_code code, const char *path, const char *what,
+				       const char *detail, const char *release)
+{
+	bool known = release && *release, more = detail && *detail;
+	const char *r = known ? release : "RELEASE";
+	const char *slash = strrchr(path, '/');
+	char sibling[4096];
+	struct stat a, b;
+
+	/* The rig's kernel directories and build trees keep the debug vmlinux
+	 * beside the image. */
+	snprintf(sibling, sizeof(sibling), "%.*svmlinux", slash ? (int)(slash - path + 1) : 0, path);
+	if (stat(sibling, &b) != 0 || !S_ISREG(b.st_mode) || stat(path, &a) != 0 ||
+	    (a.st_dev == b.st_dev && a.st_ino == b.st_ino))
+		sibling[0] = 0;
+	return iow_error_create(code,
+				"%s is %s%s%s%s%s%s; give the vmlinux with debug info, usually "
+				"/usr/lib/debug/boot/vmlinux-%s (Debian: package linux-image-%s-dbg) or "
+				"/usr/lib/debug/lib/modules/%s/vmlinux (Fedora-likes: kernel-debuginfo)%s%s%s",
+				path, what, known ? " of " : "", known ? release : "", more ? " (" : "",
+				more ? detail : "", more ? ")" : "", r, r, r,
+				sibling[0] ? ", or perhaps " : "", sibling, sibling[0] ? ", beside it" : "");
+}
+
 struct iow_error *iow_debuginfo_open(const char *path, struct iow_debuginfo **out)
 {
 	struct iow_debuginfo *dbg;
@@ -151,8 +264,15 @@ struct iow_error *iow_debuginfo_open(const char *path, struct iow_debuginfo **ou
 	 * touches a few pages. */
 	dbg->elf = elf_begin(dbg->fd, ELF_C_READ_MMAP, NULL);
 	if (!dbg->elf || elf_kind(dbg->elf) != ELF_K_ELF || !gelf_getehdr(dbg->elf, &ehdr)) {
-		err = iow_error_create(IOW_ERR_INVALID, "%s is not an ELF file: %s", path,
-				       elf_errmsg(-1));
+		char release[65], detail[96];
+		int elferr = elf_errno();
+		const char *what = what_it_is(dbg->fd, elferr, release, sizeof(release), detail, sizeof(detail));
+
+		err = not_a_vmlinux(IOW_ERR_INVALID, path, what, detail, release);
+		goto out_destroy;
+	}
+	if (ehdr.e_type == ET_CORE) {
+		err = not_a_vmlinux(IOW_ERR_INVALID, path, "an ELF core dump", "read it with --core", NULL);
 		goto out_destroy;
 	}
 	if (ehdr.e_ident[EI_CLASS] != ELFCLASS64 || ehdr.e_ident[EI_DATA] != ELFDATA2LSB) {
@@ -163,18 +283,28 @@ struct iow_error *iow_debuginfo_open(const char *path, struct iow_debuginfo **ou
 	err = read_build_id(dbg);
 	if (err)
 		goto out_destroy;
-	/* A file without DWARF (a stripped vmlinux) still has symbols:
-	 * keep it, and let the type lookups say what is missing. */
+	/* Every struct layout comes from the DWARF: a file without it (a
+	 * stripped vmlinux, a kernel built without CONFIG_DEBUG_INFO, any
+	 * other program) is refused here, where what it is can be said, not
+	 * at the first lookup.  NOTFOUND, so that a search for the vmlinux
+	 * goes on to the next file. */
 	dbg->dwarf = dwarf_begin_elf(dbg->elf, DWARF_C_READ, NULL);
+	if (!dbg->dwarf) {
+		bool has = has_section(dbg, ".debug_info");
+
+		err = not_a_vmlinux(IOW_ERR_NOTFOUND, path,
+				    has ? "an ELF file whose DWARF libdw cannot read" : "an ELF file without debug info",
+				    has ? dwarf_errmsg(-1) : "no DWARF: stripped, or built without CONFIG_DEBUG_INFO",
+				    NULL);
+		goto out_destroy;
+	}
 	/* A lookup reads the header of every CU once (libdw's .debug_aranges
 	 * reader and its CU index both walk them), a page each, 70 KB apart
 	 * on average: without this, every such fault reads ahead 128 KB,
 	 * and a cold first lookup reads most of .debug_info.  The CU that is
 	 * then searched is read ahead explicitly (dwarf.c). */
-	if (dbg->dwarf) {
-		find_debug_info(dbg);
-		iow_debuginfo_advise_info(dbg, 0, UINT64_MAX, MADV_RANDOM);
-	}
+	find_debug_info(dbg);
+	iow_debuginfo_advise_info(dbg, 0, UINT64_MAX, MADV_RANDOM);
 	/* what earlier runs worked out for this build (index.c) */
 	iow_index_load(dbg);
 	*out = dbg;

@@ -97,6 +97,10 @@ struct iow_error *iow_kernel_open_flat(struct iow_target *t, struct iow_debuginf
 	if (iow_debuginfo_has_symbol(dbg, "physical_mask") &&
 	    (err = read_var(k, "physical_mask", &k->lay.physical_mask)))
 		goto fail;
+	/* Only for info to show: a process's addresses are never in the
+	 * kernel image's mapping, which is all phys_base translates. */
+	if (iow_debuginfo_has_symbol(dbg, "phys_base") && (err = read_var(k, "phys_base", &k->lay.phys_base)))
+		goto fail;
 	if ((err = iow_kernel_read_release(k)))
 		goto fail;
 	id = iow_debuginfo_build_id(dbg, &id_len);

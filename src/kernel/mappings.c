@@ -129,10 +129,12 @@ static int cmp_addr(const void *a, const void *b, void *areas)
 	return x < y ? -1 : x > y;
 }
 
-static int cmp_area(const void *a, const void *b)
+static int cmp_va(const void *a, const void *b)
 {
 	const struct iow_mapping *x = a, *y = b;
 
+	if (x->va != y->va)
+		return x->va < y->va ? -1 : 1;
 	return x->area < y->area ? -1 : x->area > y->area;
 }
 
@@ -195,9 +197,10 @@ struct iow_error *iow_mappings_read(struct iow_kernel *k, const struct iow_pat *
 		free(m.runs);
 	}
 	free(order);
-	/* Back in the list's order, the order the views print. */
+	/* In address order, the order the views print (already so unless
+	 * there was no memory for ORDER). */
 	if (set->n)
-		qsort(set->m, set->n, sizeof(*set->m), cmp_area);
+		qsort(set->m, set->n, sizeof(*set->m), cmp_va);
 	if (!err && iow_mapping_find(set, pat))
 		err = &iow_error_nomem;
 	if (err && !set->error)

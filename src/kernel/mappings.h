@@ -2,9 +2,9 @@
  * mappings worth showing: every ioremap, and every other area that maps
  * non-RAM, or RAM with a cache mode other than write-back (whose direct-map
  * mode is then read too, to spot aliases).  Only page tables are read,
- * never the memory they map.  The areas are walked in address order; the
- * set keeps the mappings in the list's order (when a walk stops early, the
- * ones walked are those below the address where it stopped).
+ * never the memory they map.  The areas are walked, and the set keeps the
+ * mappings, in address order (when a walk stops early, the ones walked are
+ * those below the address where it stopped).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef IOW_KERNEL_MAPPINGS_H

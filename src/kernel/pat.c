@@ -143,15 +143,24 @@ static struct iow_error *walk_tree(struct iow_kernel *k, struct iow_pat *pat)
 	return err ? iow_error_wrap(err, "walking the PAT memtype tree") : NULL;
 }
 
-struct iow_error *iow_pat_read(struct iow_kernel *k, struct iow_pat *pat)
+struct iow_error *iow_pat_read_table(struct iow_kernel *k, uint8_t pte2cm[8])
 {
 	struct iow_error *err;
 	uint64_t tbl;
 
-	memset(pat, 0, sizeof(*pat));
 	if ((err = check_enum(k)) ||
 	    (err = iow_debuginfo_variable(iow_kernel_debuginfo(k), "__pte2cachemode_tbl", HINT_TBL, &tbl)) ||
-	    (err = iow_kernel_read(k, tbl + iow_kernel_layout(k)->kaslr_offset, pat->pte2cm, 8)))
+	    (err = iow_kernel_read(k, tbl + iow_kernel_layout(k)->kaslr_offset, pte2cm, 8)))
+		return err;
+	return NULL;
+}
+
+struct iow_error *iow_pat_read(struct iow_kernel *k, struct iow_pat *pat)
+{
+	struct iow_error *err;
+
+	memset(pat, 0, sizeof(*pat));
+	if ((err = iow_pat_read_table(k, pat->pte2cm)))
 		goto out;
 	err = walk_tree(k, pat);
 	if (iow_pat_index(pat) && !err)

@@ -18,6 +18,9 @@
 #define IOW_MEMTYPE_MAX 1000000
 
 struct iow_error *iow_pat_read(struct iow_kernel *k, struct iow_pat *pat);
+/* Only __pte2cachemode_tbl, into PTE2CM (struct iow_pat's pte2cm): what
+ * decoding one entry needs, without walking the memtype tree. */
+struct iow_error *iow_pat_read_table(struct iow_kernel *k, uint8_t pte2cm[8]);
 /* The cache mode of a leaf entry, through the kernel's table. */
 unsigned iow_pat_leaf_mode(const struct iow_pat *pat, uint64_t leaf, bool huge);
 

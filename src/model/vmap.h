@@ -46,7 +46,8 @@ struct iow_vmap_area {
 };
 
 struct iow_vmap_list {
-	struct iow_vmap_area *areas; /* in the kernel's /proc/vmallocinfo order */
+	struct iow_vmap_area *areas; /* in the kernel's /proc/vmallocinfo order (or by address,
+				      * after iow_vmap_list_sort_by_addr) */
 	size_t n;
 	bool per_node;        /* the 6.9+ vmap_nodes layout */
 	unsigned nr_vmap_nodes;
@@ -56,5 +57,14 @@ struct iow_vmap_list {
 };
 
 void iow_vmap_list_fini(struct iow_vmap_list *l);
+/* Where an area starts: its vm_struct's addr when it has one (which a sound
+ * kernel sets to va_start, mm/vmalloc.c setup_vmalloc_vm()), else va_start. */
+uint64_t iow_vmap_area_start(const struct iow_vmap_area *a);
+/* Put the areas in address order, for the views that people scan and diff
+ * (vmap): the kernel's list order is not address order once 6.9 splits the
+ * busy list by vmap node.  The list is then no longer in /proc/vmallocinfo's
+ * order, and pointers into it (a struct iow_mapping's area) go stale: sort
+ * before anything points in. */
+void iow_vmap_list_sort_by_addr(struct iow_vmap_list *l);
 
 #endif

@@ -51,7 +51,8 @@ void iow_render_mappings(const struct iow_mapping_set *s, const struct iow_pat *
 void iow_render_mappings_json(const struct iow_mapping_set *s, const struct iow_pat *pat,
 			      struct iow_sink *out);
 void iow_render_findings(const struct iow_mapping_set *s, bool color, struct iow_sink *out);
-/* The vmap areas, annotated. */
+/* The vmap areas, annotated, in the list's order (the vmap command sorts
+ * them by address first). */
 void iow_render_vmap(const struct iow_vmap_list *l, bool color, struct iow_sink *out);
 void iow_render_vmap_json(const struct iow_vmap_list *l, struct iow_sink *out);
 /* /proc/vmallocinfo, line for line, in the kernel's order. */

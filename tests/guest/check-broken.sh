@@ -1,8 +1,9 @@
 #!/bin/bash
 # check on a guest broken on purpose: the test module's alias, RAM alias and
 # write-protect request are violations (exit 1), from the CLI, inside GDB
-# and on an ELF dump; a resource moved outside its parent from GDB is one
-# too, and the guest passes that check again once restored.
+# and on an ELF dump, while ioremap and tree list them and exit 0; a
+# resource moved outside its parent from GDB is one too, and the guest
+# passes that check again once restored.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/walk-common.sh"
 need jq gdb
@@ -16,6 +17,13 @@ check "the unreserved WC alias is a violation, with its address" grep -q "VIOLAT
 check "the WP request mapped UC is a violation" grep -q 'VIOLATION mode-mismatch .* mapped UC at .* but reserved WP' "$RUN/check.out"
 check "the RAM vmap is a violation" grep -q 'VIOLATION alias .*RAM .* WB by the direct map' "$RUN/check.out"
 n=$(sed -n 's/^check: \([0-9]*\) violation.*/\1/p' "$RUN/check.out")
+
+# Views list the same findings, and exit 0: 1 is check's verdict alone.
+for v in ioremap tree; do
+	rc=0; iow $v >"$RUN/$v.out" 2>&1 || rc=$?
+	echo "$v: exit $rc, $(grep -E '^[0-9]+ findings?:' "$RUN/$v.out")"
+	check "$v lists findings and exits 0" bash -c "test $rc -eq 0 && grep -Eq '^[1-9][0-9]* findings?:' '$RUN/$v.out'"
+done
 
 # Inside GDB, through the relay: the same violations.
 IOW_VMLINUX=$IOW_VMLINUX IOW_RELAY=$IOW gdb -nx -batch -ex "source ${top_builddir:-.}/gdb-scripts/iomem-walk-uninstalled.gdb" \

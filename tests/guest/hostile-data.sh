@@ -85,7 +85,10 @@ echo "HPET registers at $HPET_PA, mapped at $HPET_VA"
 
 # --- the vmap area list: a cycle ---------------------------------------------------
 OFF_VA_LIST=$(offset_of vmap_area list)
-read -r VA1 VA2 < <(jq -r '[.areas[] | select(.kind == "busy")][0:3] | "\(.[0].vmap_area) \(.[2].vmap_area)"' "$RUN/vmap.json")
+# vmap lists by address; one node's busy list is in address order too
+# (mm/vmalloc.c link_va()), so three areas of one node, in address order,
+# follow each other on its list.
+read -r VA1 VA2 < <(jq -r '[.areas[] | select(.kind == "busy" and .node == 0)][0:3] | "\(.[0].vmap_area) \(.[2].vmap_area)"' "$RUN/vmap.json")
 # the third area's list.next back to the first: 1 -> 2 -> 3 -> 1
 addr=$((VA2 + OFF_VA_LIST))
 old=$(peek $addr)

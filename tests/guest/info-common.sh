@@ -22,6 +22,8 @@ info_test() { # SERIES [boot-guest options]
 	check "info --json is valid JSON" jq -e . <<<"$json"
 	same "KASLR offset" "$(jq -r .kaslr_offset <<<"$json")" "$IOW_KASLR_OFFSET"
 	same "phys_base" "$(jq -r .phys_base <<<"$json")" "$(layout phys_base)"
+	check "phys_base_signed and the text show phys_base with its sign" \
+		phys_base_signed_ok "$(jq -r .phys_base_signed <<<"$json")" "$(layout phys_base)"
 	same "page_offset_base" "$(jq -r .page_offset_base <<<"$json")" "$(layout page_offset_base)"
 	same "vmalloc_base" "$(jq -r .vmalloc_base <<<"$json")" "$(layout vmalloc_base)"
 	same "vmemmap_base" "$(jq -r .vmemmap_base <<<"$json")" "$(layout vmemmap_base)"
@@ -30,6 +32,22 @@ info_test() { # SERIES [boot-guest options]
 	check "the build ID matches" test "$(jq -r .build_id_matches <<<"$json")" = true
 	check "the RAM ranges cover the guest's System RAM" ram_ok "$json"
 	check "--stats counts round trips" grep -qE 'stats: [1-9][0-9]* round trips' "$RUN/info.err"
+}
+
+# phys_base_signed SIGNED TRUTH: the guest's phys_base (kcore-layout prints
+# it as 64-bit two's complement, which bash reads back signed) with its
+# sign; and so in info's text, with a word on what a negative one means.
+# KASLR draws the sign: the log says which one this boot had.
+phys_base_signed_ok() {
+	local got=$1 want=$(($2)) text
+	text=$("$IOW" --target "$IOW_GDB" --vmlinux "$IOW_VMLINUX" info | grep '^phys_base ')
+	echo "the guest's phys_base: $2 ($want); JSON: $got; text: $text"
+	if [ "$want" -lt 0 ]; then
+		[[ $got == -0x* ]] && [ $((${got#-})) -eq $((-want)) ] &&
+			[[ $text =~ ^phys_base\ +$got\ \(negative:\ .*\ ${got#-}\ lower\  ]]
+	else
+		[[ $got == 0x* ]] && [ $((got)) -eq "$want" ] && [[ $text =~ ^phys_base\ +$got$ ]]
+	fi
 }
 
 # Every top-level "System RAM" range of the guest's /proc/iomem lies in the

@@ -442,14 +442,14 @@ static void test_errors(void)
 	err = iow_debuginfo_open("/dev/null", &dbg);
 	tap_ok(err && !dbg, "an empty file is refused: %s", err ? err->message : "");
 	iow_error_destroy(err);
-	/* this very test program: an ELF file, with symbols, without the fixture's types */
+	/* this very test program (built -g): an ELF file with DWARF, without the fixture's types */
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0) {
 		uint64_t size;
 
 		self[n] = '\0'; /* readlink does not end it */
 		err = iow_debuginfo_open(self, &dbg);
-		tap_ok(!err, "any ELF file opens");
+		tap_ok(!err, "any ELF file with DWARF opens");
 		iow_error_destroy(err);
 		if (dbg) {
 			err = iow_debuginfo_struct_size(dbg, "fx_no_such_struct", "main", &size);
