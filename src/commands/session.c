@@ -219,9 +219,11 @@ struct iow_error *iow_session_open_kernel(struct iow_session *s, const struct io
 		if (strlen(tried) + strlen(c.path[i]) + 4 < sizeof(tried))
 			snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), "%s%s",
 				 tried[0] ? ", " : "", c.path[i]);
-		/* A file that is no vmlinux or not this kernel's: try the next. */
+		/* A file that is no vmlinux (a vmlinuz in $IOW_VMLINUX, say) or
+		 * not this kernel's: try the next. */
 		if (err->code != IOW_ERR_MISMATCH && err->code != IOW_ERR_NOTFOUND &&
-		    err->code != IOW_ERR_IO && err->code != IOW_ERR_DATA && err->code != IOW_ERR_FAULT)
+		    err->code != IOW_ERR_IO && err->code != IOW_ERR_DATA && err->code != IOW_ERR_FAULT &&
+		    err->code != IOW_ERR_INVALID && err->code != IOW_ERR_UNSUPPORTED)
 			break;
 	}
 	if (!c.n)
