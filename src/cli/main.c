@@ -62,7 +62,7 @@ static void usage(FILE *f)
 
 static int fail(struct iow_error *err)
 {
-	fprintf(stderr, "iomem-walk: %s\n", err->message[0] ? err->message : iow_error_code_name(err->code));
+	fprintf(stderr, "iomem-walk: %s\n", iow_error_message(err));
 	iow_error_destroy(err);
 	return EXIT_ERROR;
 }

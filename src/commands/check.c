@@ -29,6 +29,7 @@
 #include "kernel/resource.h"
 #include "render/json.h"
 #include "render/render.h"
+#include "util/array.h"
 
 #define SNAPSHOT_HEADER "# iomem-walk snapshot 1"
 
@@ -49,16 +50,9 @@ static int lines_add(struct lines *l, const char *fmt, ...)
 	va_end(ap);
 	if (!s)
 		return -1;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 256;
-		char **v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v) {
-			free(s);
-			return -1;
-		}
-		l->v = v;
-		l->cap = cap;
+	if (iow_array_reserve(&l->v, &l->cap, l->n + 1, sizeof(*l->v))) {
+		free(s);
+		return -1;
 	}
 	l->v[l->n++] = s;
 	return 0;

@@ -11,11 +11,6 @@
 #include "kernel/vmap.h"
 #include "render/render.h"
 
-bool iow_error_partial(const struct iow_error *err)
-{
-	return !err || err->code == IOW_ERR_DATA || err->code == IOW_ERR_FAULT;
-}
-
 struct iow_error *iow_view_load(struct iow_session *s, struct iow_view *v, bool mappings)
 {
 	struct iow_error *err;
@@ -24,7 +19,7 @@ struct iow_error *iow_view_load(struct iow_session *s, struct iow_view *v, bool 
 	/* Module callers need the module list; they are only names, so a
 	 * broken list costs the names, not the view. */
 	if ((err = iow_modules_create(s->kernel, &v->mods))) {
-		if (!iow_error_partial(err))
+		if (!iow_error_is_partial(err))
 			return err;
 		iow_error_destroy(err);
 		v->mods = NULL;
@@ -69,9 +64,9 @@ struct iow_error *iow_cmd_ioremap(struct iow_session *s, int argc, char **argv, 
 	if (err || s->args_only)
 		return err;
 	err = iow_view_load(s, &v, true);
-	if (iow_error_partial(err)) {
+	if (iow_error_is_partial(err)) {
 		if (json)
-			iow_render_mappings_json(&v.maps, &v.pat, out);
+			iow_render_mappings_json(&v.maps, &v.pat, err, out);
 		else
 			iow_render_mappings(&v.maps, &v.pat, s->color, out);
 	}
@@ -90,9 +85,9 @@ struct iow_error *iow_cmd_vmap(struct iow_session *s, int argc, char **argv, str
 	err = iow_view_load(s, &v, false);
 	/* by address, not in the kernel's list order (proc vmallocinfo keeps that) */
 	iow_vmap_list_sort_by_addr(&v.vmap);
-	if (iow_error_partial(err)) {
+	if (iow_error_is_partial(err)) {
 		if (json)
-			iow_render_vmap_json(&v.vmap, out);
+			iow_render_vmap_json(&v.vmap, err, out);
 		else
 			iow_render_vmap(&v.vmap, s->color, out);
 	}
@@ -105,7 +100,7 @@ struct iow_error *iow_show_pat_list(struct iow_session *s, struct iow_sink *out)
 	struct iow_pat pat;
 	struct iow_error *err = iow_pat_read(s->kernel, &pat);
 
-	if (iow_error_partial(err))
+	if (iow_error_is_partial(err))
 		iow_render_proc_pat(&pat, out);
 	iow_pat_fini(&pat);
 	return err;

@@ -23,9 +23,11 @@ static struct iow_error *show(struct iow_session *s, const char *root, struct io
 {
 	struct iow_resource_tree tree;
 	struct iow_error *err = iow_resource_tree_read(s->kernel, root, &tree);
+	struct iow_render_opts o = *opts;
 
-	if (!err || err->code == IOW_ERR_DATA || err->code == IOW_ERR_FAULT)
-		render(&tree, opts, out);
+	o.stopped = err;
+	if (iow_error_is_partial(err))
+		render(&tree, &o, out);
 	iow_resource_tree_fini(&tree);
 	return err;
 }
@@ -48,7 +50,7 @@ static struct iow_error *show_vmallocinfo(struct iow_session *s, struct iow_sink
 	if ((err = iow_modules_create(s->kernel, &mods)))
 		return err;
 	err = iow_vmap_list_read(s->kernel, mods, &list);
-	if (!err || err->code == IOW_ERR_DATA || err->code == IOW_ERR_FAULT)
+	if (iow_error_is_partial(err))
 		iow_render_proc_vmallocinfo(&list, out);
 	iow_vmap_list_fini(&list);
 	iow_modules_destroy(mods);
@@ -292,7 +294,7 @@ struct iow_error *iow_cmd_tree(struct iow_session *s, int argc, char **argv, str
 	/* Who maps what: iomem only (port I/O is not mapped). */
 	if (mappings && strcmp(root, "iomem_resource") == 0) {
 		map_err = iow_view_load(s, &v, true);
-		if (!iow_error_partial(map_err)) {
+		if (!iow_error_is_partial(map_err)) {
 			iow_view_fini(&v);
 			return map_err;
 		}

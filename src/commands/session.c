@@ -157,8 +157,7 @@ static struct iow_error *try_one(struct iow_session *s, const char *path,
 		return err;
 	err = iow_kernel_open(s->target, dbg, opts, &k);
 	if (err) {
-		*stub_failed = err->code == IOW_ERR_IO || err->code == IOW_ERR_TIMEOUT ||
-			       err->code == IOW_ERR_PROTOCOL || err->code == IOW_ERR_INTERRUPTED ||
+		*stub_failed = iow_error_is_link(err) || err->code == IOW_ERR_INTERRUPTED ||
 			       err->code == IOW_ERR_REMOTE;
 		iow_debuginfo_destroy(dbg);
 		return err;

@@ -23,7 +23,5 @@ struct iow_view {
  * kept and the error returned. */
 struct iow_error *iow_view_load(struct iow_session *s, struct iow_view *v, bool mappings);
 void iow_view_fini(struct iow_view *v);
-/* Errors after which the partial view is still worth showing. */
-bool iow_error_partial(const struct iow_error *err);
 
 #endif

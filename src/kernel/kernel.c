@@ -36,8 +36,7 @@
  * the CPU's tables do not map, or a core without virtual addresses. */
 static bool is_fault(const struct iow_error *err)
 {
-	return err->code == IOW_ERR_FAULT || err->code == IOW_ERR_REMOTE ||
-	       err->code == IOW_ERR_UNSUPPORTED;
+	return iow_error_is_unreadable(err);
 }
 
 /* Read physical memory known (or trusted, while bootstrapping) to be RAM:
@@ -700,12 +699,14 @@ static struct iow_error *find_kaslr(struct iow_kernel *k)
 	struct iow_error *err;
 	size_t i;
 
+	/* divide_error: the name before 5.8's IDTENTRY conversion (arch/x86/kernel/traps.c) */
 	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {
 		err = link_symbol(k, handlers[i], &link);
-		if (!err)
+		if (!iow_error_catch(&err, IOW_ERR_NOTFOUND))
 			break;
-		iow_error_destroy(err);
 	}
+	if (err)
+		return err;
 	if (!link)
 		return iow_error_create(IOW_ERR_NOTFOUND, "%s has no asm_exc_divide_error symbol: "
 					"is it an x86-64 vmlinux?", iow_debuginfo_path(k->dbg));

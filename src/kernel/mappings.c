@@ -9,13 +9,14 @@
 
 #include "kernel/mappings.h"
 #include "kernel/pat.h"
+#include "util/array.h"
 
 #define PAGE 4096ULL
 #define MAX_RUNS 100000 /* per mapping: a 1 GiB area in 4 KiB pages of alternating modes */
 
 static struct iow_error *add_run(struct iow_mapping *m, const struct iow_map_run *run)
 {
-	struct iow_map_run *last = m->nruns ? &m->runs[m->nruns - 1] : NULL, *n;
+	struct iow_map_run *last = m->nruns ? &m->runs[m->nruns - 1] : NULL;
 
 	/* Extend the last run when this continues it in every respect. */
 	if (last && last->present == run->present && last->va + last->size == run->va &&
@@ -29,10 +30,8 @@ static struct iow_error *add_run(struct iow_mapping *m, const struct iow_map_run
 	if (m->nruns >= MAX_RUNS)
 		return iow_error_at(IOW_ERR_DATA, run->va, "mapping 0x%" PRIx64 " has more than %d runs",
 				    m->va, MAX_RUNS);
-	n = realloc(m->runs, (m->nruns + 1) * sizeof(*n));
-	if (!n)
+	if (iow_array_reserve(&m->runs, &m->runs_cap, m->nruns + 1, sizeof(*m->runs)))
 		return &iow_error_nomem;
-	m->runs = n;
 	m->runs[m->nruns++] = *run;
 	return NULL;
 }
@@ -184,12 +183,9 @@ struct iow_error *iow_mappings_read(struct iow_kernel *k, const struct iow_pat *
 		set->areas_walked++;
 		err = walk_area(k, pat, a, &m);
 		if (!err && interesting(&m)) {
-			struct iow_mapping *n = realloc(set->m, (set->n + 1) * sizeof(*n));
-
-			if (!n) {
+			if (iow_array_reserve(&set->m, &set->cap, set->n + 1, sizeof(*set->m))) {
 				err = &iow_error_nomem;
 			} else {
-				set->m = n;
 				set->m[set->n++] = m;
 				continue;
 			}
@@ -203,7 +199,5 @@ struct iow_error *iow_mappings_read(struct iow_kernel *k, const struct iow_pat *
 		qsort(set->m, set->n, sizeof(*set->m), cmp_va);
 	if (!err && iow_mapping_find(set, pat))
 		err = &iow_error_nomem;
-	if (err && !set->error)
-		set->error = strdup(err->message);
 	return err;
 }

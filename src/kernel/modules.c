@@ -19,6 +19,7 @@
 
 #include "kernel/kernel.h"
 #include "kernel/modules.h"
+#include "util/array.h"
 
 #define MAX_MODULES 4096       /* a list longer than this is corrupt */
 #define MAX_MODULE_SYMS 200000 /* likewise for a module's symbol table */
@@ -219,16 +220,9 @@ struct iow_error *iow_modules_create(struct iow_kernel *k, struct iow_modules **
 					   " does not point back to 0x%" PRIx64 " (corrupt list)", next, prev);
 			goto fail;
 		}
-		if (ms->nr == cap) {
-			struct kmod *n;
-
-			cap = cap ? 2 * cap : 32;
-			n = realloc(ms->mods, cap * sizeof(*n));
-			if (!n) {
-				err = &iow_error_nomem;
-				goto fail;
-			}
-			ms->mods = n;
+		if (iow_array_reserve(&ms->mods, &cap, ms->nr + 1, sizeof(*ms->mods))) {
+			err = &iow_error_nomem;
+			goto fail;
 		}
 		if ((err = read_module(k, ms, next - ms->off_list, &ms->mods[ms->nr])))
 			goto fail;

@@ -11,6 +11,7 @@
 #include "kernel/pat.h"
 #include "kernel/x86.h"
 #include "util/addrset.h"
+#include "util/array.h"
 
 #define HINT_TREE "memtype_check_insert"     /* arch/x86/mm/pat/memtype_interval.c */
 #define HINT_TBL "update_cache_mode_entry"    /* arch/x86/mm/init.c */
@@ -116,16 +117,9 @@ static struct iow_error *walk_tree(struct iow_kernel *k, struct iow_pat *pat)
 		}
 		if ((err = iow_kernel_read(k, node - o_rb, raw, size)))
 			break;
-		if (pat->n == cap) {
-			struct iow_memtype *n;
-
-			cap = cap ? 2 * cap : 64;
-			n = realloc(pat->memtypes, cap * sizeof(*n));
-			if (!n) {
-				err = &iow_error_nomem;
-				break;
-			}
-			pat->memtypes = n;
+		if (iow_array_reserve(&pat->memtypes, &cap, pat->n + 1, sizeof(*pat->memtypes))) {
+			err = &iow_error_nomem;
+			break;
 		}
 		m = &pat->memtypes[pat->n++];
 		m->addr = node - o_rb;
@@ -166,7 +160,5 @@ struct iow_error *iow_pat_read(struct iow_kernel *k, struct iow_pat *pat)
 	if (iow_pat_index(pat) && !err)
 		err = &iow_error_nomem;
 out:
-	if (err && !pat->error)
-		pat->error = strdup(err->message);
 	return err;
 }

@@ -10,6 +10,7 @@
 
 #include "kernel/resource.h"
 #include "util/addrset.h"
+#include "util/array.h"
 
 #define HINT "__request_region" /* kernel/resource.c defines struct resource's users */
 
@@ -60,13 +61,6 @@ struct walk {
 	struct iow_resource_tree *tree;
 	uint8_t raw[512];
 };
-
-static struct iow_error *stop(struct walk *w, struct iow_error *err)
-{
-	if (!w->tree->error)
-		w->tree->error = strdup(err->message[0] ? err->message : iow_error_code_name(err->code));
-	return err;
-}
 
 /* Read the struct resource at ADDR into R (pointers still the kernel's). */
 static struct iow_error *read_one(struct walk *w, uint64_t addr, struct iow_resource *r,
@@ -167,7 +161,7 @@ static struct iow_error *walk_tree(struct walk *w, struct iow_resource *root, ui
 		}
 	}
 	free(stack);
-	return err ? stop(w, err) : NULL;
+	return err;
 }
 
 /* Before the walk: fetch the tree in waves of one round trip each.  Each
@@ -192,15 +186,8 @@ enum { ITEM_NODE, ITEM_NAME, ITEM_ROOT };
 
 static bool push(struct item **v, size_t *n, size_t *cap, struct item it)
 {
-	if (*n == *cap) {
-		size_t ncap = *cap ? 2 * *cap : 64;
-		struct item *a = realloc(*v, ncap * sizeof(*a));
-
-		if (!a)
-			return false;
-		*v = a;
-		*cap = ncap;
-	}
+	if (iow_array_reserve(v, cap, *n + 1, sizeof(**v)))
+		return false;
 	(*v)[(*n)++] = it;
 	return true;
 }
@@ -211,7 +198,7 @@ static void prefetch_tree(struct walk *w, uint64_t root)
 	struct item *work = NULL, *wait = NULL;
 	size_t nwork = 0, capwork = 0, nwait = 0, capwait = 0, total = 0;
 	uint64_t *vas = NULL;
-	size_t *lens = NULL, capv = 0;
+	size_t *lens = NULL, capv = 0, capl = 0;
 	uint64_t mods = iow_kernel_modules_hint(w->k);
 
 	if (!seen || !push(&work, &nwork, &capwork, (struct item){ root, w->l.size, ITEM_ROOT, 0 }))
@@ -253,18 +240,9 @@ static void prefetch_tree(struct walk *w, uint64_t root)
 		if (!nwait)
 			break;
 		/* one round trip for all the chains */
-		if (nwait > capv) {
-			uint64_t *a = realloc(vas, nwait * sizeof(*vas));
-			size_t *l;
-
-			if (!a)
-				goto out;
-			vas = a;
-			if (!(l = realloc(lens, nwait * sizeof(*lens))))
-				goto out;
-			lens = l;
-			capv = nwait;
-		}
+		if (iow_array_reserve(&vas, &capv, nwait, sizeof(*vas)) ||
+		    iow_array_reserve(&lens, &capl, nwait, sizeof(*lens)))
+			goto out;
 		for (i = 0; i < nwait; i++) {
 			vas[i] = wait[i].va;
 			lens[i] = wait[i].len;
@@ -307,8 +285,6 @@ struct iow_error *iow_resource_tree_read(struct iow_kernel *k, const char *root,
 	if (!err) {
 		tree->root.depth = -1;
 		err = walk_tree(&w, &tree->root, c);
-	} else {
-		stop(&w, err);
 	}
 	iow_addrset_destroy(w.seen);
 	return err;

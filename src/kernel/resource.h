@@ -24,8 +24,8 @@
 #define IOW_RESOURCE_NAME_MAX 4096
 
 /* Read the tree rooted at kernel symbol ROOT ("iomem_resource").  On a
- * walk that stopped early, TREE holds what was read, tree->error says why,
- * and the same message comes back as an IOW_ERR_DATA error. */
+ * walk that stopped early, TREE holds what was read and the error says why
+ * (see iow_error_is_partial). */
 struct iow_error *iow_resource_tree_read(struct iow_kernel *k, const char *root,
 					 struct iow_resource_tree *tree);
 

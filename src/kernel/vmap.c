@@ -12,6 +12,7 @@
 #include "kernel/list.h"
 #include "kernel/vmap.h"
 #include "util/addrset.h"
+#include "util/array.h"
 
 #define HINT "vfree" /* mm/vmalloc.c, in every version */
 
@@ -134,15 +135,8 @@ static struct iow_error *add_area(void *ctx, uint64_t node)
 
 	if (list->n >= IOW_VMAP_MAX)
 		return iow_error_at(IOW_ERR_DATA, va, "more than %d vmap areas", IOW_VMAP_MAX);
-	if (list->n == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 256;
-		struct iow_vmap_area *n = realloc(list->areas, cap * sizeof(*n));
-
-		if (!n)
-			return &iow_error_nomem;
-		list->areas = n;
-		w->cap = cap;
-	}
+	if (iow_array_reserve(&list->areas, &w->cap, list->n + 1, sizeof(*list->areas)))
+		return &iow_error_nomem;
 	a = &list->areas[list->n];
 	memset(a, 0, sizeof(*a));
 	if ((err = iow_kernel_read(w->k, va, w->raw, w->l.va_size)))
@@ -217,14 +211,8 @@ static void prefetch_list(struct walk *w, uint64_t head)
 			break;
 		if (!(vm = u64(w->raw, w->l.va_vm)))
 			continue;
-		if (n == cap) {
-			uint64_t *nv = realloc(vms, (cap ? 2 * cap : 256) * sizeof(*vms));
-
-			if (!nv)
-				break;
-			vms = nv;
-			cap = cap ? 2 * cap : 256;
-		}
+		if (iow_array_reserve(&vms, &cap, n + 1, sizeof(*vms)))
+			break;
 		vms[n++] = vm;
 	}
 	if (n && (lens = malloc(n * sizeof(*lens)))) {
@@ -382,7 +370,5 @@ struct iow_error *iow_vmap_list_read(struct iow_kernel *k, struct iow_modules *m
 out:
 	free(w.node_start);
 	free(w.node_end);
-	if (err && !list->error)
-		list->error = strdup(err->message);
 	return err;
 }

@@ -18,7 +18,8 @@
 #define IOW_VMAP_MAX 2000000
 
 /* MODS (may be NULL) resolves module callers.  On a walk that stopped
- * early, LIST holds what was read and list->error says why. */
+ * early, LIST holds what was read and the error says why (see
+ * iow_error_is_partial). */
 struct iow_error *iow_vmap_list_read(struct iow_kernel *k, struct iow_modules *mods,
 				     struct iow_vmap_list *list);
 

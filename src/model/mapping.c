@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model/mapping.h"
+#include "util/array.h"
 
 /* arch/x86/include/asm/e820/api.h is_ISA_range(): PAT does not track the
  * legacy ISA hole; it is always write-back and never reserved. */
@@ -38,7 +39,6 @@ void iow_mapping_set_fini(struct iow_mapping_set *s)
 		free(s->findings[i].text);
 	free(s->m);
 	free(s->findings);
-	free(s->error);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -87,10 +87,8 @@ static int add(struct iow_mapping_set *s, enum iow_finding_kind kind, uint64_t p
 	char buf[512];
 	va_list ap;
 
-	f = realloc(s->findings, (s->nfindings + 1) * sizeof(*f));
-	if (!f)
+	if (iow_array_reserve(&s->findings, &s->findings_cap, s->nfindings + 1, sizeof(*f)))
 		return -1;
-	s->findings = f;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -113,21 +111,6 @@ static int cmp_piece(const void *a, const void *b)
 	const struct piece *x = a, *y = b;
 
 	return x->pa < y->pa ? -1 : x->pa > y->pa;
-}
-
-/* Room for one more in ARRAY of N: *CAP doubles, so N appends cost O(N). */
-static int grow(struct piece **array, size_t n, size_t *cap)
-{
-	struct piece *p;
-	size_t c = *cap ? 2 * *cap : 64;
-
-	if (n < *cap)
-		return 0;
-	if (!(p = realloc(*array, c * sizeof(*p))))
-		return -1;
-	*array = p;
-	*cap = c;
-	return 0;
 }
 
 /* Which reservations a non-RAM run overlaps: each is used when some span
@@ -195,7 +178,7 @@ int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat)
 			}
 			/* Which reservations this run overlaps, for the unused check. */
 			if (used) {
-				if (grow(&spans, nspans, &cap_spans))
+				if (iow_array_reserve(&spans, &cap_spans, nspans + 1, sizeof(*spans)))
 					goto out;
 				spans[nspans++] = (struct piece){ run->pa, run->pa + run->size, run->mode, m };
 			}
@@ -215,7 +198,7 @@ int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat)
 					iow_cache_mode_short(run->mode), run->va, iow_cache_mode_short(mt->type)))
 					goto out;
 			}
-			if (grow(&pieces, npieces, &cap_pieces))
+			if (iow_array_reserve(&pieces, &cap_pieces, npieces + 1, sizeof(*pieces)))
 				goto out;
 			p = &pieces[npieces++];
 			*p = (struct piece){ run->pa, run->pa + run->size, run->mode, m };

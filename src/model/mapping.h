@@ -14,6 +14,7 @@
 
 #include "model/pat.h"
 #include "model/vmap.h"
+#include "util/array.h"
 
 /* A run of pages mapped alike: present or not, physically contiguous, one
  * leaf size, one cache mode. */
@@ -33,7 +34,7 @@ struct iow_mapping {
 	const struct iow_vmap_area *area;
 	uint64_t va, size;    /* the mapped part: the area less its guard page */
 	struct iow_map_run *runs;
-	size_t nruns;
+	size_t nruns, runs_cap;
 	bool ioremap;         /* VM_IOREMAP */
 	bool any_ram, any_io; /* some pages are RAM / are not */
 };
@@ -55,11 +56,10 @@ struct iow_finding {
 
 struct iow_mapping_set {
 	struct iow_mapping *m;
-	size_t n;
+	size_t n, cap;
 	size_t areas_walked;         /* vmap areas whose page tables were read */
 	struct iow_finding *findings;
-	size_t nfindings;
-	char *error;
+	size_t nfindings, findings_cap;
 };
 
 void iow_mapping_set_fini(struct iow_mapping_set *s);

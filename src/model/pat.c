@@ -35,10 +35,8 @@ void iow_pat_fini(struct iow_pat *p)
 {
 	free(p->memtypes);
 	free(p->max_end);
-	free(p->error);
 	p->memtypes = NULL;
 	p->max_end = NULL;
-	p->error = NULL;
 	p->n = 0;
 }
 

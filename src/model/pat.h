@@ -40,7 +40,6 @@ struct iow_pat {
 	 * when they are sorted by start (a sound tree); else NULL, and
 	 * lookups scan. */
 	uint64_t *max_end;
-	char *error;          /* why the walk stopped early, if it did */
 };
 
 void iow_pat_fini(struct iow_pat *p);

@@ -31,8 +31,6 @@ void iow_resource_tree_fini(struct iow_resource_tree *tree)
 	free_children(&tree->root);
 	free(tree->root.name);
 	tree->root.name = NULL;
-	free(tree->error);
-	tree->error = NULL;
 }
 
 struct iow_resource *iow_resource_next(struct iow_resource *r)

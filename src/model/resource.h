@@ -23,9 +23,6 @@ struct iow_resource_tree {
 	const char *root_symbol; /* "iomem_resource" or "ioport_resource" */
 	struct iow_resource root;
 	size_t count;            /* resources below the root */
-	/* A walk that stopped early: what it read is kept, and this says why
-	 * (the address where the data stopped making sense). */
-	char *error;
 };
 
 void iow_resource_tree_fini(struct iow_resource_tree *tree);

@@ -16,9 +16,7 @@ void iow_vmap_list_fini(struct iow_vmap_list *l)
 		free(l->areas[i].node_pages);
 	}
 	free(l->areas);
-	free(l->error);
 	l->areas = NULL;
-	l->error = NULL;
 	l->n = 0;
 }
 

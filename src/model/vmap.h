@@ -53,7 +53,6 @@ struct iow_vmap_list {
 	unsigned nr_vmap_nodes;
 	unsigned nr_numa;     /* nr_node_ids */
 	uint64_t vmalloc_start, vmalloc_end; /* is_vmalloc_addr() bounds */
-	char *error;          /* why the walk stopped early, if it did */
 };
 
 void iow_vmap_list_fini(struct iow_vmap_list *l);

@@ -387,8 +387,7 @@ static struct iow_error *gdb_view(struct relay *r, const char *arg, struct iow_s
 	if (!quiet)
 		say(r, out, "iomem-walk: relaying GDB's remote connection: try 'iomem-walk help'\n");
 	if ((err = session(r))) {
-		if (err->code == IOW_ERR_IO || err->code == IOW_ERR_TIMEOUT ||
-		    err->code == IOW_ERR_PROTOCOL || err == &iow_error_nomem)
+		if (iow_error_is_link(err) || err == &iow_error_nomem)
 			return err; /* the connection itself is in trouble */
 		if (!quiet)
 			say(r, out, "iomem-walk: note: the kernel cannot be read yet: %s\n", err->message);
@@ -547,10 +546,9 @@ static struct iow_error *handle_command(struct relay *r, const struct iow_rsp_ev
 	}
 	if (err) {
 		out.failed = false;
-		iow_sink_printf(&out, "iomem-walk: %s\n", err->message[0] ? err->message :
-				iow_error_code_name(err->code));
+		iow_sink_printf(&out, "iomem-walk: %s\n", iow_error_message(err));
 		/* A broken stub connection: the session starts afresh next time. */
-		if (err->code == IOW_ERR_IO || err->code == IOW_ERR_TIMEOUT || err->code == IOW_ERR_PROTOCOL)
+		if (iow_error_is_link(err))
 			iow_session_fini(&r->s);
 	}
 	if ((werr = flush_out(r))) {

@@ -100,8 +100,6 @@ void iow_render_mappings(const struct iow_mapping_set *s, const struct iow_pat *
 	iow_sink_printf(out, "%s%zu mappings shown, %zu vmap areas walked%s\n", color ? C_DIM : "", s->n,
 			s->areas_walked, color ? C_OFF : "");
 	iow_render_findings(s, color, out);
-	if (s->error)
-		iow_sink_printf(out, "!! the walk stopped: %s\n", s->error);
 }
 
 static void json_findings(struct iow_json *j, const struct iow_mapping_set *s)
@@ -127,7 +125,7 @@ static void json_findings(struct iow_json *j, const struct iow_mapping_set *s)
 }
 
 void iow_render_mappings_json(const struct iow_mapping_set *s, const struct iow_pat *pat,
-			      struct iow_sink *out)
+			      const struct iow_error *stopped, struct iow_sink *out)
 {
 	struct iow_json j;
 	size_t i, r;
@@ -186,7 +184,7 @@ void iow_render_mappings_json(const struct iow_mapping_set *s, const struct iow_
 	iow_json_end_array(&j);
 	iow_json_u64(&j, "areas_walked", s->areas_walked);
 	json_findings(&j, s);
-	iow_json_string(&j, "error", s->error);
+	iow_json_string(&j, "error", stopped ? iow_error_message(stopped) : NULL);
 	iow_json_end_object(&j);
 	iow_json_finish(&j);
 }
@@ -234,11 +232,10 @@ void iow_render_vmap(const struct iow_vmap_list *l, bool color, struct iow_sink 
 			iow_sink_printf(out, "  phys 0x%" PRIx64, a->phys_addr);
 		iow_sink_printf(out, "  %s\n", a->caller_sym ? a->caller_sym : "");
 	}
-	if (l->error)
-		iow_sink_printf(out, "!! the walk stopped: %s\n", l->error);
 }
 
-void iow_render_vmap_json(const struct iow_vmap_list *l, struct iow_sink *out)
+void iow_render_vmap_json(const struct iow_vmap_list *l, const struct iow_error *stopped,
+			  struct iow_sink *out)
 {
 	struct iow_json j;
 	size_t i;
@@ -283,7 +280,7 @@ void iow_render_vmap_json(const struct iow_vmap_list *l, struct iow_sink *out)
 		iow_json_end_object(&j);
 	}
 	iow_json_end_array(&j);
-	iow_json_string(&j, "error", l->error);
+	iow_json_string(&j, "error", stopped ? iow_error_message(stopped) : NULL);
 	iow_json_end_object(&j);
 	iow_json_finish(&j);
 }

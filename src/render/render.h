@@ -13,6 +13,7 @@
 #include "model/pat.h"
 #include "model/resource.h"
 #include "model/vmap.h"
+#include "util/error.h"
 #include "util/sink.h"
 
 struct iow_json;
@@ -27,6 +28,10 @@ struct iow_render_opts {
 	int max_depth;       /* tree: levels below the root to show; < 0: all */
 	bool have_addr;      /* tree: only the resources containing ADDR ... */
 	uint64_t addr;       /* ... and the subtree of the innermost one */
+	/* Why the walk stopped early, or NULL: JSON says it in its "error"
+	 * field.  (Text does not: the command fails with the error after the
+	 * output, and the front end reports it, once.) */
+	const struct iow_error *stopped;
 };
 
 /* "4 KiB", "635 KiB", "1.5 GiB": binary units, exact when whole. */
@@ -48,13 +53,15 @@ void iow_render_proc_pat(const struct iow_pat *pat, struct iow_sink *out);
  * the findings. */
 void iow_render_mappings(const struct iow_mapping_set *s, const struct iow_pat *pat, bool color,
 			 struct iow_sink *out);
+/* STOPPED: why the walk stopped early, or NULL (JSON's "error"). */
 void iow_render_mappings_json(const struct iow_mapping_set *s, const struct iow_pat *pat,
-			      struct iow_sink *out);
+			      const struct iow_error *stopped, struct iow_sink *out);
 void iow_render_findings(const struct iow_mapping_set *s, bool color, struct iow_sink *out);
 /* The vmap areas, annotated, in the list's order (the vmap command sorts
  * them by address first). */
 void iow_render_vmap(const struct iow_vmap_list *l, bool color, struct iow_sink *out);
-void iow_render_vmap_json(const struct iow_vmap_list *l, struct iow_sink *out);
+void iow_render_vmap_json(const struct iow_vmap_list *l, const struct iow_error *stopped,
+			  struct iow_sink *out);
 /* /proc/vmallocinfo, line for line, in the kernel's order. */
 void iow_render_proc_vmallocinfo(const struct iow_vmap_list *l, struct iow_sink *out);
 

@@ -138,9 +138,6 @@ void iow_render_resource_tree(const struct iow_resource_tree *tree, const struct
 			o->attached(o->ctx, r, guide, out);
 		}
 	}
-	if (tree->error)
-		iow_sink_printf(out, "%s!! the walk stopped: %s%s\n", o->color ? C_BAD : "", tree->error,
-				o->color ? C_OFF : "");
 }
 
 static void json_node(struct iow_json *j, const struct iow_resource *r, const struct iow_render_opts *o)
@@ -188,7 +185,7 @@ void iow_render_resource_json(const struct iow_resource_tree *tree, const struct
 	iow_json_hex(&j, "root_start", tree->root.start);
 	iow_json_hex(&j, "root_end", tree->root.end);
 	iow_json_u64(&j, "count", tree->count);
-	iow_json_string(&j, "error", tree->error);
+	iow_json_string(&j, "error", o->stopped ? iow_error_message(o->stopped) : NULL);
 	iow_json_begin_array(&j, "resources");
 	for (c = tree->root.child; c; c = c->sibling)
 		if (shown(c, o))

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "target/target.h"
+#include "util/array.h"
 
 /* Sanity bounds for hostile headers.  QEMU writes one PT_LOAD per guest
  * memory mapping (many thousands with -p) and two notes of < 512 bytes per
@@ -337,20 +338,16 @@ static bool note_is(const GElf_Nhdr *nh, const char *name, const char *want)
  * all NT_PRSTATUS notes, then all QEMU notes, each in CPU order. */
 static struct iow_error *cpu_slot(struct core *c, size_t i, struct core_cpu **out)
 {
-	struct core_cpu *p;
 	size_t n;
 
 	if (i >= CORE_MAX_CPUS)
 		return iow_error_create(IOW_ERR_DATA, "%s: more than %d CPU notes", c->path,
 					CORE_MAX_CPUS);
 	if (i >= c->ncpu && i >= c->cap) {
-		n = c->cap ? 2 * c->cap : 4;
-		p = realloc(c->cpu, n * sizeof(*p));
-		if (!p)
+		n = c->cap;
+		if (iow_array_reserve(&c->cpu, &c->cap, i + 1, sizeof(*c->cpu)))
 			return &iow_error_nomem;
-		memset(p + c->cap, 0, (n - c->cap) * sizeof(*p));
-		c->cpu = p;
-		c->cap = n;
+		memset(c->cpu + n, 0, (c->cap - n) * sizeof(*c->cpu));
 	}
 	if (i >= c->ncpu)
 		c->ncpu = i + 1;

@@ -443,10 +443,9 @@ static struct iow_error *load_regs(struct iow_gdbstub *g)
 		return NULL;
 	if (g->xfer_features) {
 		err = iow_tdesc_load(&g->regs, "target.xml", fetch_annex, g);
-		if (err && err->code == IOW_ERR_UNSUPPORTED && !g->regs.n) {
-			iow_error_destroy(err);
-			err = NULL;
-		}
+		/* no target.xml: the built-in register list below */
+		if (!g->regs.n)
+			iow_error_catch(&err, IOW_ERR_UNSUPPORTED);
 		if (err) {
 			iow_tdesc_fini(&g->regs);
 			return iow_error_wrap(err, "reading the target description");

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "target/tdesc.h"
+#include "util/array.h"
 
 #define MAX_DEPTH 8     /* xi:include nesting */
 #define MAX_ANNEXES 64  /* files in one description */
@@ -39,7 +40,6 @@ struct iow_error *iow_tdesc_add(struct iow_tdesc *td, const char *name, long reg
 				unsigned int bitsize)
 {
 	struct iow_tdesc_reg *r;
-	size_t cap;
 
 	if (td->n >= MAX_REGS)
 		return iow_error_create(IOW_ERR_PROTOCOL, "the target description has more "
@@ -47,14 +47,8 @@ struct iow_error *iow_tdesc_add(struct iow_tdesc *td, const char *name, long reg
 	if (regnum > (long)MAX_REGNUM)
 		return iow_error_create(IOW_ERR_PROTOCOL, "register %s has number %ld, too large",
 					name, regnum);
-	if (td->n == td->cap) {
-		cap = td->cap ? 2 * td->cap : 64;
-		r = realloc(td->regs, cap * sizeof(*r));
-		if (!r)
-			return &iow_error_nomem;
-		td->regs = r;
-		td->cap = cap;
-	}
+	if (iow_array_reserve(&td->regs, &td->cap, td->n + 1, sizeof(*td->regs)))
+		return &iow_error_nomem;
 	r = &td->regs[td->n];
 	r->name = strdup(name);
 	if (!r->name)

@@ -105,24 +105,52 @@ void iow_error_destroy(struct iow_error *err)
 		free(err);
 }
 
+static const struct {
+	const char *name;
+	unsigned class;
+} codes[] = {
+#define IOW_ERROR_ROW(name, text, class) [IOW_ERR_##name] = { text, class },
+	IOW_ERRORS(IOW_ERROR_ROW)
+#undef IOW_ERROR_ROW
+};
+
 const char *iow_error_code_name(enum iow_error_code code)
 {
-	static const char *const names[] = {
-		[IOW_ERR_OK] = "ok",
-		[IOW_ERR_NOMEM] = "out of memory",
-		[IOW_ERR_INVALID] = "invalid argument",
-		[IOW_ERR_IO] = "I/O error",
-		[IOW_ERR_TIMEOUT] = "timeout",
-		[IOW_ERR_PROTOCOL] = "protocol error",
-		[IOW_ERR_REMOTE] = "remote error",
-		[IOW_ERR_FAULT] = "memory fault",
-		[IOW_ERR_DATA] = "bad kernel data",
-		[IOW_ERR_NOTFOUND] = "not found",
-		[IOW_ERR_MISMATCH] = "mismatch",
-		[IOW_ERR_UNSUPPORTED] = "unsupported",
-		[IOW_ERR_INTERRUPTED] = "interrupted",
-	};
-	if ((unsigned)code < sizeof(names) / sizeof(names[0]) && names[code])
-		return names[code];
+	if ((unsigned)code < sizeof(codes) / sizeof(codes[0]) && codes[code].name)
+		return codes[code].name;
 	return "unknown error";
+}
+
+const char *iow_error_message(const struct iow_error *err)
+{
+	return err->message[0] ? err->message : iow_error_code_name(err->code);
+}
+
+static bool is(const struct iow_error *err, unsigned class)
+{
+	return (unsigned)err->code < sizeof(codes) / sizeof(codes[0]) && (codes[err->code].class & class);
+}
+
+bool iow_error_is_link(const struct iow_error *err)
+{
+	return is(err, IOW_ERRCLASS_LINK);
+}
+
+bool iow_error_is_unreadable(const struct iow_error *err)
+{
+	return is(err, IOW_ERRCLASS_UNREADABLE);
+}
+
+bool iow_error_is_partial(const struct iow_error *err)
+{
+	return !err || is(err, IOW_ERRCLASS_PARTIAL);
+}
+
+bool iow_error_catch(struct iow_error **err, enum iow_error_code code)
+{
+	if (!*err || (*err)->code != code)
+		return false;
+	iow_error_destroy(*err);
+	*err = NULL;
+	return true;
 }
