@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debuginfo/layout.h"
 #include "kernel/resource.h"
 #include "util/addrset.h"
 #include "util/array.h"
@@ -19,30 +20,38 @@ struct layout {
 	uint64_t start, end, name, flags, desc, parent, sibling, child;
 };
 
+/* include/linux/ioport.h: the same members in 6.1 and 6.12. */
+static const struct iow_layout_field layout_fields[] = {
+	IOW_LAYOUT_SIZE(struct layout, "resource", size),
+	IOW_LAYOUT_MEMBER(struct layout, "resource", "start", start),
+	IOW_LAYOUT_MEMBER(struct layout, "resource", "end", end),
+	IOW_LAYOUT_MEMBER(struct layout, "resource", "name", name),
+	IOW_LAYOUT_MEMBER(struct layout, "resource", "flags", flags),
+	IOW_LAYOUT_MEMBER(struct layout, "resource", "desc", desc),
+	IOW_LAYOUT_MEMBER(struct layout, "resource", "parent", parent),
+	IOW_LAYOUT_MEMBER(struct layout, "resource", "sibling", sibling),
+	IOW_LAYOUT_MEMBER(struct layout, "resource", "child", child),
+};
+
 static struct iow_error *get_layout(struct iow_kernel *k, struct layout *l)
 {
-	struct iow_debuginfo *dbg = iow_kernel_debuginfo(k);
-	static const char *const names[] = { "start", "end", "name", "flags", "desc",
-					     "parent", "sibling", "child" };
-	uint64_t *slots[] = { &l->start, &l->end, &l->name, &l->flags, &l->desc,
-			      &l->parent, &l->sibling, &l->child };
 	struct iow_error *err;
 	size_t i;
 
-	if ((err = iow_debuginfo_struct_size(dbg, "resource", HINT, &l->size)))
+	if ((err = iow_layout_probe(iow_kernel_debuginfo(k), HINT, layout_fields,
+				    IOW_LAYOUT_COUNT(layout_fields), l)))
 		return err;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		struct iow_member m;
-
-		if ((err = iow_debuginfo_member(dbg, "resource", names[i], HINT, &m)))
-			return err;
-		if (m.offset + 8 > l->size)
-			return iow_error_create(IOW_ERR_DATA, "struct resource.%s is not a 64-bit field",
-						names[i]);
-		*slots[i] = m.offset;
-	}
 	if (l->size > 512)
 		return iow_error_create(IOW_ERR_DATA, "struct resource is %" PRIu64 " bytes", l->size);
+	/* each member is read as 64 bits */
+	for (i = 1; i < IOW_LAYOUT_COUNT(layout_fields); i++) {
+		uint64_t off;
+
+		memcpy(&off, (const char *)l + layout_fields[i].at, sizeof(off));
+		if (off + 8 > l->size)
+			return iow_error_create(IOW_ERR_DATA, "struct resource.%s is not a 64-bit field",
+						layout_fields[i].path);
+	}
 	return NULL;
 }
 
