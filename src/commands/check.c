@@ -116,11 +116,11 @@ static int snap_maps(struct lines *l, const struct iow_view *v)
 				continue;
 			/* RAM pages come from the allocator: where is chance. */
 			if (run->ram ? lines_add(l, "map RAM size 0x%" PRIx64 " %s %s %s", run->size,
-						 iow_cache_mode_short(run->mode),
+						 iow_memtype_name(run->mode),
 						 run->leaf_size == 4096 ? "4K" : "huge",
 						 m->area->caller_sym ? m->area->caller_sym : "-")
 				     : lines_add(l, "map 0x%" PRIx64 "-0x%" PRIx64 " %s %s %s", run->pa,
-						 run->pa + run->size, iow_cache_mode_short(run->mode),
+						 run->pa + run->size, iow_memtype_name(run->mode),
 						 run->leaf_size == 4096 ? "4K" : run->leaf_size == (2u << 20) ? "2M" : "1G",
 						 m->area->caller_sym ? m->area->caller_sym : "-"))
 				return -1;
@@ -128,7 +128,7 @@ static int snap_maps(struct lines *l, const struct iow_view *v)
 	}
 	for (i = 0; i < v->pat.n; i++)
 		if (lines_add(l, "reservation 0x%" PRIx64 "-0x%" PRIx64 " %s", v->pat.memtypes[i].start,
-			      v->pat.memtypes[i].end, iow_cache_mode_short(v->pat.memtypes[i].type)))
+			      v->pat.memtypes[i].end, iow_memtype_name(v->pat.memtypes[i].type)))
 			return -1;
 	return 0;
 }

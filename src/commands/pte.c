@@ -26,7 +26,7 @@ static struct iow_error *leaf_mode(struct iow_kernel *k, const struct iow_transl
 	*mode = NULL;
 	*why = NULL;
 	if (!err) {
-		*mode = iow_cache_mode_short(iow_pat_leaf_mode(&pat, tr->leaf, tr->leaf_size > 4096));
+		*mode = iow_memtype_name(iow_pat_leaf_mode(&pat, tr->leaf, tr->leaf_size > 4096));
 		return NULL;
 	}
 	switch (err->code) {

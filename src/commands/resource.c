@@ -215,7 +215,7 @@ static void run_text(struct attach_ctx *a, const struct iow_mapping *m, const st
 
 	iow_sink_printf(t->out, "%s  %s<- %s at 0x%016" PRIx64 " (phys 0x%" PRIx64 "-0x%" PRIx64
 			", %s pages) by %s%s\n", t->guide, a->color ? "\033[33m" : "",
-			iow_cache_mode_short(run->mode), run->va, run->pa, run->pa + run->size - 1,
+			iow_memtype_name(run->mode), run->va, run->pa, run->pa + run->size - 1,
 			run->leaf_size == 4096 ? "4K" : run->leaf_size == (2u << 20) ? "2M" : "1G",
 			m->area->caller_sym ? m->area->caller_sym : "?", a->color ? "\033[0m" : "");
 }
@@ -238,7 +238,7 @@ static void run_json(struct attach_ctx *a, const struct iow_mapping *m, const st
 	iow_json_hex(j, "phys", run->pa);
 	iow_json_u64(j, "size", run->size);
 	iow_json_u64(j, "page_size", run->leaf_size);
-	iow_json_string(j, "mode", iow_cache_mode_short(run->mode));
+	iow_json_string(j, "mode", iow_memtype_name(run->mode));
 	iow_json_string(j, "caller", m->area->caller_sym);
 	iow_json_end_object(j);
 }

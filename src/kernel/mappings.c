@@ -88,7 +88,7 @@ static struct iow_error *walk_area(struct iow_kernel *k, const struct iow_pat *p
 			run.leaf_size = tr.leaf_size;
 			run.mode = iow_pat_leaf_mode(pat, tr.leaf, tr.leaf_size > PAGE);
 			run.ram = iow_kernel_is_ram(k, tr.pa, 1);
-			if (run.ram && run.mode != IOW_CM_WB &&
+			if (run.ram && !iow_memtype_is_ram_default(run.mode) &&
 			    (err = direct_mode(k, pat, tr.pa, &run.direct_known, &run.direct_mode)))
 				return err;
 			if (run.ram)
@@ -113,7 +113,7 @@ static bool interesting(const struct iow_mapping *m)
 	if (m->ioremap || m->any_io)
 		return true;
 	for (i = 0; i < m->nruns; i++)
-		if (m->runs[i].present && m->runs[i].mode != IOW_CM_WB)
+		if (m->runs[i].present && !iow_memtype_is_ram_default(m->runs[i].mode))
 			return true;
 	return false;
 }

@@ -32,13 +32,20 @@ static struct iow_error *off(struct iow_kernel *k, const char *type, const char 
 	return err;
 }
 
+/* An enum page_cache_mode value as an enum iow_memtype: the same for the
+ * six modes (check_enum makes sure), unknown for anything else. */
+static unsigned x86_memtype(uint64_t mode)
+{
+	return mode <= IOW_MT_WP ? (unsigned)mode : IOW_MT_UNKNOWN;
+}
+
 /* The enum's values must be the ones this program names. */
 static struct iow_error *check_enum(struct iow_kernel *k)
 {
 	static const struct { const char *name; int64_t value; } modes[] = {
-		{ "_PAGE_CACHE_MODE_WB", IOW_CM_WB }, { "_PAGE_CACHE_MODE_WC", IOW_CM_WC },
-		{ "_PAGE_CACHE_MODE_UC_MINUS", IOW_CM_UC_MINUS }, { "_PAGE_CACHE_MODE_UC", IOW_CM_UC },
-		{ "_PAGE_CACHE_MODE_WT", IOW_CM_WT }, { "_PAGE_CACHE_MODE_WP", IOW_CM_WP },
+		{ "_PAGE_CACHE_MODE_WB", IOW_MT_WB }, { "_PAGE_CACHE_MODE_WC", IOW_MT_WC },
+		{ "_PAGE_CACHE_MODE_UC_MINUS", IOW_MT_UC_MINUS }, { "_PAGE_CACHE_MODE_UC", IOW_MT_UC },
+		{ "_PAGE_CACHE_MODE_WT", IOW_MT_WT }, { "_PAGE_CACHE_MODE_WP", IOW_MT_WP },
 	};
 	size_t i;
 
@@ -85,7 +92,7 @@ static struct iow_error *walk_tree(struct iow_kernel *k, struct iow_pat *pat)
 	 * nodes whose left side is done. */
 	while (!err && (node || sp)) {
 		uint8_t raw[256];
-		struct iow_memtype *m;
+		struct iow_pat_memtype *m;
 		int added;
 
 		while (node) {
@@ -129,7 +136,7 @@ static struct iow_error *walk_tree(struct iow_kernel *k, struct iow_pat *pat)
 			uint32_t t;
 
 			memcpy(&t, raw + o_type, 4);
-			m->type = t;
+			m->type = x86_memtype(t);
 		}
 		err = iow_kernel_read_u64(k, node + o_right, &node);
 	}
@@ -141,11 +148,14 @@ struct iow_error *iow_pat_read_table(struct iow_kernel *k, uint8_t pte2cm[8])
 {
 	struct iow_error *err;
 	uint64_t tbl;
+	int i;
 
 	if ((err = check_enum(k)) ||
 	    (err = iow_debuginfo_variable(iow_kernel_debuginfo(k), "__pte2cachemode_tbl", HINT_TBL, &tbl)) ||
 	    (err = iow_kernel_read(k, tbl + iow_kernel_layout(k)->kaslr_offset, pte2cm, 8)))
 		return err;
+	for (i = 0; i < 8; i++)
+		pte2cm[i] = x86_memtype(pte2cm[i]);
 	return NULL;
 }
 

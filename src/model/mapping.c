@@ -42,7 +42,7 @@ void iow_mapping_set_fini(struct iow_mapping_set *s)
 	memset(s, 0, sizeof(*s));
 }
 
-const struct iow_memtype *iow_pat_covering(const struct iow_pat *pat, uint64_t pa, uint64_t size)
+const struct iow_pat_memtype *iow_pat_covering(const struct iow_pat *pat, uint64_t pa, uint64_t size)
 {
 	size_t i, lo, hi, starts;
 
@@ -161,7 +161,7 @@ int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat)
 			goto out;
 		for (r = 0; r < m->nruns; r++) {
 			const struct iow_map_run *run = &m->runs[r];
-			const struct iow_memtype *mt;
+			const struct iow_pat_memtype *mt;
 			struct piece *p;
 
 			if (!run->present)
@@ -171,8 +171,8 @@ int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat)
 				    add(s, IOW_FIND_ALIAS, run->pa, run->pa + run->size, run->va, 0,
 					"RAM 0x%" PRIx64 "-0x%" PRIx64 " is mapped %s at 0x%016" PRIx64
 					" but %s by the direct map", run->pa, run->pa + run->size - 1,
-					iow_cache_mode_short(run->mode), run->va,
-					iow_cache_mode_short(run->direct_mode)))
+					iow_memtype_name(run->mode), run->va,
+					iow_memtype_name(run->direct_mode)))
 					goto out;
 				continue;
 			}
@@ -189,13 +189,13 @@ int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat)
 				if (add(s, IOW_FIND_UNRESERVED, run->pa, run->pa + run->size, run->va, 0,
 					"0x%" PRIx64 "-0x%" PRIx64 " is mapped %s at 0x%016" PRIx64
 					" with no PAT reservation", run->pa, run->pa + run->size - 1,
-					iow_cache_mode_short(run->mode), run->va))
+					iow_memtype_name(run->mode), run->va))
 					goto out;
 			} else if (mt && mt->type != run->mode) {
 				if (add(s, IOW_FIND_MODE_MISMATCH, run->pa, run->pa + run->size, run->va, 0,
 					"0x%" PRIx64 "-0x%" PRIx64 " is mapped %s at 0x%016" PRIx64
 					" but reserved %s", run->pa, run->pa + run->size - 1,
-					iow_cache_mode_short(run->mode), run->va, iow_cache_mode_short(mt->type)))
+					iow_memtype_name(run->mode), run->va, iow_memtype_name(mt->type)))
 					goto out;
 			}
 			if (iow_array_reserve(&pieces, &cap_pieces, npieces + 1, sizeof(*pieces)))
@@ -223,8 +223,8 @@ int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat)
 					dup = true;
 			if (!dup && add(s, IOW_FIND_ALIAS, lo, hi, pieces[i].m->va, pieces[j].m->va,
 					"0x%" PRIx64 "-0x%" PRIx64 " is mapped %s at 0x%016" PRIx64 " and %s at 0x%016"
-					PRIx64, lo, hi - 1, iow_cache_mode_short(pieces[i].mode), pieces[i].m->va,
-					iow_cache_mode_short(pieces[j].mode), pieces[j].m->va))
+					PRIx64, lo, hi - 1, iow_memtype_name(pieces[i].mode), pieces[i].m->va,
+					iow_memtype_name(pieces[j].mode), pieces[j].m->va))
 				goto out;
 		}
 	if (used)

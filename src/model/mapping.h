@@ -24,7 +24,7 @@ struct iow_map_run {
 	uint64_t pa;
 	uint64_t leaf_size;   /* 4 KiB, 2 MiB, 1 GiB */
 	uint64_t leaf;        /* the first leaf entry, raw */
-	unsigned mode;        /* enum iow_cache_mode, through the kernel's table */
+	unsigned mode;        /* enum iow_memtype */
 	bool ram;             /* the pages are RAM */
 	bool direct_known;    /* RAM: the direct map's mode of the same pages ... */
 	unsigned direct_mode; /* ... is this */
@@ -68,6 +68,6 @@ void iow_mapping_set_fini(struct iow_mapping_set *s);
 int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat);
 const char *iow_finding_kind_name(enum iow_finding_kind k);
 /* The reservation covering [pa, pa+size), if one covers all of it. */
-const struct iow_memtype *iow_pat_covering(const struct iow_pat *pat, uint64_t pa, uint64_t size);
+const struct iow_pat_memtype *iow_pat_covering(const struct iow_pat *pat, uint64_t pa, uint64_t size);
 
 #endif

@@ -8,20 +8,6 @@
 
 #include "model/pat.h"
 
-const char *iow_cache_mode_short(unsigned mode)
-{
-	static const char *const names[] = { "WB", "WC", "UC-", "UC", "WT", "WP" };
-	static char buf[IOW_CM_NUM][16];
-
-	if (mode < sizeof(names) / sizeof(names[0]))
-		return names[mode];
-	if (mode < IOW_CM_NUM) {
-		snprintf(buf[mode], sizeof(buf[mode]), "mode%u", mode);
-		return buf[mode];
-	}
-	return "mode?";
-}
-
 const char *iow_cache_mode_name(unsigned mode)
 {
 	/* cattr_name(), arch/x86/mm/pat/memtype.h */

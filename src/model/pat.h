@@ -9,32 +9,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* enum page_cache_mode (arch/x86/include/asm/pgtable_types.h); the walker
- * checks these values against the DWARF. */
-enum iow_cache_mode {
-	IOW_CM_WB = 0,
-	IOW_CM_WC = 1,
-	IOW_CM_UC_MINUS = 2,
-	IOW_CM_UC = 3,
-	IOW_CM_WT = 4,
-	IOW_CM_WP = 5,
-	IOW_CM_NUM = 8,
-};
+#include "model/memtype.h"
 
-/* "WB", "WC", "UC-", "UC", "WT", "WP", else "mode<N>". */
-const char *iow_cache_mode_short(unsigned mode);
 /* The kernel's cattr_name(): "write-back" ... "write-protected", "broken". */
 const char *iow_cache_mode_name(unsigned mode);
 
-struct iow_memtype {
+struct iow_pat_memtype {
 	uint64_t addr;        /* the kernel's struct memtype */
 	uint64_t start, end;  /* end EXCLUSIVE, as the tree and debugfs have it */
-	unsigned type;        /* enum page_cache_mode */
+	unsigned type;        /* enum iow_memtype */
 };
 
 struct iow_pat {
-	uint8_t pte2cm[8];    /* __pte2cachemode_tbl: PAT index -> cache mode */
-	struct iow_memtype *memtypes; /* in the tree's (start) order */
+	uint8_t pte2cm[8];    /* __pte2cachemode_tbl: PAT index -> enum iow_memtype */
+	struct iow_pat_memtype *memtypes; /* in the tree's (start) order */
 	size_t n;
 	/* iow_pat_index(): max_end[i] is the largest end of memtypes[0..i],
 	 * when they are sorted by start (a sound tree); else NULL, and

@@ -36,7 +36,7 @@ static void run_line(const struct iow_map_run *run, const struct iow_pat *pat, b
 		     struct iow_sink *out)
 {
 	char sz[32];
-	const struct iow_memtype *mt;
+	const struct iow_pat_memtype *mt;
 
 	iow_human_size(run->size, sz, sizeof(sz));
 	if (!run->present) {
@@ -45,16 +45,16 @@ static void run_line(const struct iow_map_run *run, const struct iow_pat *pat, b
 	}
 	iow_sink_printf(out, "    0x%016" PRIx64 " %9s  phys 0x%" PRIx64 "-0x%" PRIx64 "  %s pages  %-3s",
 			run->va, sz, run->pa, run->pa + run->size - 1, leaf_name(run->leaf_size),
-			iow_cache_mode_short(run->mode));
+			iow_memtype_name(run->mode));
 	if (run->ram) {
 		iow_sink_puts(out, "  RAM");
 		if (run->direct_known)
-			iow_sink_printf(out, " (direct map %s)", iow_cache_mode_short(run->direct_mode));
+			iow_sink_printf(out, " (direct map %s)", iow_memtype_name(run->direct_mode));
 	} else if ((mt = iow_pat_covering(pat, run->pa, run->size))) {
 		bool bad = mt->type != run->mode;
 
 		iow_sink_printf(out, "  %sreserved %s [0x%" PRIx64 "-0x%" PRIx64 ")%s",
-				bad && color ? C_BAD : "", iow_cache_mode_short(mt->type), mt->start, mt->end,
+				bad && color ? C_BAD : "", iow_memtype_name(mt->type), mt->start, mt->end,
 				bad && color ? C_OFF : "");
 	} else if (run->pa >= 0xa0000 && run->pa + run->size <= 0x100000) {
 		iow_sink_puts(out, "  ISA range (not tracked by PAT)");
@@ -134,7 +134,7 @@ void iow_render_mappings_json(const struct iow_mapping_set *s, const struct iow_
 	iow_json_begin_object(&j, NULL);
 	iow_json_begin_array(&j, "pat_table");
 	for (i = 0; i < 8; i++)
-		iow_json_string(&j, NULL, iow_cache_mode_short(pat->pte2cm[i]));
+		iow_json_string(&j, NULL, iow_memtype_name(pat->pte2cm[i]));
 	iow_json_end_array(&j);
 	iow_json_begin_array(&j, "mappings");
 	for (i = 0; i < s->n; i++) {
@@ -151,7 +151,7 @@ void iow_render_mappings_json(const struct iow_mapping_set *s, const struct iow_
 		iow_json_begin_array(&j, "runs");
 		for (r = 0; r < m->nruns; r++) {
 			const struct iow_map_run *run = &m->runs[r];
-			const struct iow_memtype *mt;
+			const struct iow_pat_memtype *mt;
 
 			iow_json_begin_object(&j, NULL);
 			iow_json_hex(&j, "virt", run->va);
@@ -161,16 +161,16 @@ void iow_render_mappings_json(const struct iow_mapping_set *s, const struct iow_
 				iow_json_hex(&j, "phys", run->pa);
 				iow_json_u64(&j, "page_size", run->leaf_size);
 				iow_json_hex(&j, "leaf", run->leaf);
-				iow_json_string(&j, "mode", iow_cache_mode_short(run->mode));
+				iow_json_string(&j, "mode", iow_memtype_name(run->mode));
 				iow_json_bool(&j, "ram", run->ram);
 				if (run->direct_known)
-					iow_json_string(&j, "direct_map_mode", iow_cache_mode_short(run->direct_mode));
+					iow_json_string(&j, "direct_map_mode", iow_memtype_name(run->direct_mode));
 				mt = run->ram ? NULL : iow_pat_covering(pat, run->pa, run->size);
 				if (mt) {
 					iow_json_begin_object(&j, "reservation");
 					iow_json_hex(&j, "start", mt->start);
 					iow_json_hex(&j, "end", mt->end);
-					iow_json_string(&j, "mode", iow_cache_mode_short(mt->type));
+					iow_json_string(&j, "mode", iow_memtype_name(mt->type));
 					iow_json_end_object(&j);
 				} else {
 					iow_json_null(&j, "reservation");

@@ -161,7 +161,7 @@ static void check_mappings(struct iow_session *s, const char *shape)
 			iow_buf_printf(&got, "0x%016" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " %s %s\n", m->runs[r].va,
 				       m->runs[r].size, m->runs[r].pa,
 				       m->runs[r].leaf_size == 4096 ? "4K" : m->runs[r].leaf_size == (2u << 20) ?
-				       "2M" : "?", m->runs[r].present ? iow_cache_mode_short(m->runs[r].mode) :
+				       "2M" : "?", m->runs[r].present ? iow_memtype_name(m->runs[r].mode) :
 				       "not-present");
 	}
 	tap_ok(!err && want && same_text(iow_buf_str(&got), want, "mappings"),

@@ -27,7 +27,7 @@ static uint64_t rnd(uint64_t n)
 
 static int cmp_start(const void *a, const void *b)
 {
-	const struct iow_memtype *x = a, *y = b;
+	const struct iow_pat_memtype *x = a, *y = b;
 
 	return x->start < y->start ? -1 : x->start > y->start;
 }
@@ -43,13 +43,13 @@ static void make_pat(struct iow_pat *pat, size_t n, uint64_t span, bool shuffled
 	for (i = 0; i < n; i++) {
 		uint64_t s = rnd(span) * 4096, len = (1 + rnd(rnd(4) ? 4 : 64)) * 4096;
 
-		pat->memtypes[i] = (struct iow_memtype){ 0x1000 + i, s, s + len, (unsigned)rnd(6) };
+		pat->memtypes[i] = (struct iow_pat_memtype){ 0x1000 + i, s, s + len, (unsigned)rnd(6) };
 	}
 	if (!shuffled)
 		qsort(pat->memtypes, n, sizeof(*pat->memtypes), cmp_start);
 }
 
-static const struct iow_memtype *scan(const struct iow_pat *pat, uint64_t pa, uint64_t size)
+static const struct iow_pat_memtype *scan(const struct iow_pat *pat, uint64_t pa, uint64_t size)
 {
 	size_t i;
 
@@ -75,7 +75,7 @@ static void check_covering(void)
 		}
 		for (q = 0; q < 500; q++) {
 			uint64_t pa = rnd(2100) * 4096 + (rnd(4) ? 0 : rnd(4096)), size = (1 + rnd(8)) * 4096;
-			const struct iow_memtype *want = scan(&pat, pa, size), *got = iow_pat_covering(&pat, pa, size);
+			const struct iow_pat_memtype *want = scan(&pat, pa, size), *got = iow_pat_covering(&pat, pa, size);
 
 			queries++;
 			found += want != NULL;
