@@ -66,25 +66,33 @@ iow_atomic_dir() {  # iow_atomic_dir FINAL CMD... : CMD fills "$IOW_TMPDIR"
 	fi
 }
 
-# iow_download DIR PKG[:ARCH]...: apt-get download the packages whose .deb
-# DIR does not hold yet (any version).  A foreign-architecture package
-# (linux-image-...:arm64) needs `dpkg --add-architecture` (scripts/install-deps).
+# iow_download DIR PKG[:ARCH][=VERSION]...: apt-get download the packages
+# whose .deb DIR does not hold yet (of VERSION, else of any version).  A
+# foreign-architecture package (linux-image-...:arm64) needs
+# `dpkg --add-architecture` (scripts/install-deps).
 iow_download() {
 	local dir=$1 p want=()
 	shift
 	mkdir -p "$dir"
 	for p in "$@"; do
-		compgen -G "$dir/${p%%:*}_*_$(iow_deb_arch_of "$p").deb" >/dev/null || want+=("$p")
+		compgen -G "$(iow_deb_glob "$dir" "$p")" >/dev/null || want+=("$p")
 	done
 	[ ${#want[@]} -eq 0 ] && return 0
 	iow_log "downloading ${want[*]}"
 	# apt's sandbox user cannot write into root's cache: let root download.
 	(cd "$dir" && apt-get -q -o APT::Sandbox::User=root download "${want[@]}" >&2)
 }
-# The architecture field of PKG[:ARCH]'s file name: ARCH, else any (*).
-iow_deb_arch_of() { case $1 in *:*) echo "${1##*:}" ;; *) echo '*' ;; esac; }
-# iow_deb_of DIR PKG[:ARCH] -> the newest .deb of it in DIR.
-iow_deb_of() { compgen -G "$1/${2%%:*}_*_$(iow_deb_arch_of "$2").deb" | sort -V | tail -n 1; }
+# iow_deb_glob DIR PKG[:ARCH][=VERSION] -> a glob for its .deb file names
+# (NAME_VERSION_ARCH.deb, an epoch's ':' written %3a).
+iow_deb_glob() {
+	local spec=$2 name ver='*' arch='*'
+	case $spec in *=*) ver=${spec#*=}; ver=${ver//:/%3a}; spec=${spec%%=*} ;; esac
+	case $spec in *:*) arch=${spec##*:}; spec=${spec%%:*} ;; esac
+	name=$spec
+	echo "$1/${name}_${ver}_${arch}.deb"
+}
+# iow_deb_of DIR PKG[:ARCH][=VERSION] -> the newest .deb of it in DIR.
+iow_deb_of() { compgen -G "$(iow_deb_glob "$1" "$2")" | sort -V | tail -n 1; }
 
 # iow_arm64_busybox -> the path of a static aarch64 busybox, unpacked from
 # Debian's busybox-static:arm64 into the cache.  Never installed: that
