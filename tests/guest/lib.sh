@@ -47,7 +47,10 @@ need() { # need COMMAND... : each must be on PATH
 boot() {
 	local name=$1
 	shift
-	need qemu-system-x86_64 busybox cpio
+	case " $* " in
+	*" --arch arm64 "*) need qemu-system-aarch64 aarch64-linux-gnu-gcc-12 cpio ;;
+	*) need qemu-system-x86_64 busybox cpio ;;
+	esac
 	RUN=$IOW_TEST_RUNDIR/$TEST-$name
 	mkdir -p "$RUN"
 	trap 'stop_all' EXIT

@@ -3,7 +3,9 @@
 # started may still be running.  Any found is reported, then killed.
 . "$(dirname "$0")/lib.sh"
 left=()
-for p in $(pgrep -x qemu-system-x86 || true); do
+# Process names are cut at 15 characters: qemu-system-x86_64 is
+# qemu-system-x86, qemu-system-aarch64 qemu-system-aar.
+for p in $(pgrep -x 'qemu-system-x86|qemu-system-aar' || true); do
 	cmd=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) || continue
 	[[ $cmd == *"$IOW_TEST_RUNDIR/"* ]] && left+=("$p: $cmd")
 done
