@@ -207,6 +207,8 @@ arm64_snapshot_ok() {
 rig_arm64_test() { # SERIES
 	local series=$1 cpu offsets=() mte
 	need readelf
+	dpkg --print-foreign-architectures | grep -qx arm64 ||
+		skip "apt does not know the arm64 architecture (scripts/install-deps adds it)"
 	for cpu in cortex-a72 max; do
 		mte=()
 		[ $cpu = max ] && mte=(--mte)
