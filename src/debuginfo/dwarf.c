@@ -29,74 +29,26 @@
  * 'v' variable, 'h' the CU of a hint. */
 
 struct cache_entry {
-	size_t keylen;
+	struct iow_key key; /* first: see internal.h */
 	Dwarf_Off off;
 	bool valid; /* an answer is there: FOUND at OFF, or not found */
 	bool found;
-	char key[];
 };
 
-static hashval_t entry_hash(const void *p)
-{
-	const struct cache_entry *e = p;
-
-	return iterative_hash(e->key, e->keylen, 0);
-}
-
-static int entry_eq(const void *a, const void *b)
-{
-	const struct cache_entry *x = a, *y = b;
-
-	return x->keylen == y->keylen && memcmp(x->key, y->key, x->keylen) == 0;
-}
-
-static struct cache_entry *make_key(char kind, const char *name, const char *hint)
-{
-	size_t ln = strlen(name), lh = hint ? strlen(hint) : 0;
-	struct cache_entry *e = malloc(sizeof(*e) + 2 + ln + 1 + lh + 1);
-
-	if (!e)
-		return NULL;
-	e->key[0] = kind;
-	e->key[1] = '\0';
-	memcpy(e->key + 2, name, ln + 1);
-	if (hint)
-		memcpy(e->key + 2 + ln + 1, hint, lh + 1);
-	else
-		e->key[2 + ln + 1] = '\0';
-	e->keylen = 2 + ln + 1 + lh + 1;
-	e->off = 0;
-	e->valid = false;
-	e->found = false;
-	return e;
-}
-
-/* Find KEY (consumed) in the cache, or insert it.  *OUT is the entry now in
+/* The entry of KIND NAME HINT, inserted if new.  *OUT is the entry now in
  * the table; *HIT says whether it holds an answer (found or not). */
-static struct iow_error *cache_get(struct iow_debuginfo *dbg, struct cache_entry *key,
-				   struct cache_entry **out, bool *hit)
+static struct iow_error *cache_get(struct iow_debuginfo *dbg, char kind, const char *name,
+				   const char *hint, struct cache_entry **out, bool *hit)
 {
-	void **slot;
+	bool inserted;
 
-	if (!key)
+	if (!dbg->type_cache && !(dbg->type_cache = iow_keytab_create(64, free)))
 		return &iow_error_nomem;
-	if (!dbg->type_cache) {
-		dbg->type_cache = htab_create_alloc(64, entry_hash, entry_eq, free, calloc, free);
-		if (!dbg->type_cache) {
-			free(key);
-			return &iow_error_nomem;
-		}
-	}
-	slot = htab_find_slot(dbg->type_cache, key, INSERT);
-	if (!slot) {
-		free(key);
+	*out = iow_keytab_insert(dbg->type_cache,
+				 iow_key_entry(sizeof(struct cache_entry), kind, name, hint, NULL),
+				 &inserted);
+	if (!*out)
 		return &iow_error_nomem;
-	}
-	if (*slot)
-		free(key);
-	else
-		*slot = key;
-	*out = *slot;
 	*hit = (*out)->valid;
 	return NULL;
 }
@@ -215,7 +167,7 @@ static bool hint_cu(struct iow_debuginfo *dbg, const char *hint, Dwarf_Die *cudi
 
 	if (!hint)
 		return false;
-	err = cache_get(dbg, make_key('h', hint, NULL), &e, &hit);
+	err = cache_get(dbg, 'h', hint, NULL, &e, &hit);
 	if (err) {
 		iow_error_destroy(err);
 		return false;
@@ -387,7 +339,7 @@ static struct iow_error *find_type(struct iow_debuginfo *dbg, int tag, const cha
 	if (!dbg->dwarf)
 		return no_dwarf(dbg);
 	dbg->stats.type_lookups++;
-	err = cache_get(dbg, make_key(kind, name, hint), &e, &hit);
+	err = cache_get(dbg, kind, name, hint, &e, &hit);
 	if (err)
 		return err;
 	if (hit) {
@@ -398,7 +350,7 @@ static struct iow_error *find_type(struct iow_debuginfo *dbg, int tag, const cha
 	}
 	/* A type found before under another hint (or none) is reused: the
 	 * names the walkers ask for mean one type in the whole kernel. */
-	err = cache_get(dbg, make_key(kind, name, NULL), &any, &hit);
+	err = cache_get(dbg, kind, name, NULL, &any, &hit);
 	if (err)
 		return err;
 	if (hit && !any->found) {
@@ -857,7 +809,7 @@ static struct iow_error *find_enum_of(struct iow_debuginfo *dbg, const char *enu
 	if (!dbg->dwarf)
 		return no_dwarf(dbg);
 	dbg->stats.type_lookups++;
-	err = cache_get(dbg, make_key('e', enumerator, hint), &e, &hit);
+	err = cache_get(dbg, 'e', enumerator, hint, &e, &hit);
 	if (err)
 		return err;
 	if (hit) {
@@ -1012,7 +964,7 @@ static bool find_variable(struct iow_debuginfo *dbg, const char *name, const cha
 	bool hit, found;
 
 	dbg->stats.type_lookups++;
-	*err = cache_get(dbg, make_key('v', name, hint), &e, &hit);
+	*err = cache_get(dbg, 'v', name, hint, &e, &hit);
 	if (*err)
 		return false;
 	if (hit) {

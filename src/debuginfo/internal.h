@@ -83,6 +83,31 @@ struct iow_debuginfo {
 	struct iow_debuginfo_stats stats;
 };
 
+/* keytab.c: the tables debuginfo keeps its answers in, the DWARF lookup
+ * cache (dwarf.c: DIE offsets) and the on-disk index (index.c: values):
+ * libiberty hash tables of entries whose first member is a struct
+ * iow_key, the question as bytes, KIND NUL A NUL B NUL C NUL, with "\001"
+ * for a NULL string (a missing hint is not an empty one).  The index
+ * writes these bytes to its file as they are. */
+struct iow_key {
+	const char *bytes;  /* in the entry's own allocation, after it */
+	uint32_t len;
+};
+/* A zeroed entry of SIZE bytes with the key KIND A B C; NULL when out of
+ * memory.  One free() frees both. */
+void *iow_key_entry(size_t size, char kind, const char *a, const char *b, const char *c);
+/* The same, with the key's LEN bytes as they are (read from the index). */
+void *iow_key_entry_raw(size_t size, const void *bytes, uint32_t len);
+/* A table of such entries; DEL (not NULL) frees one. */
+htab_t iow_keytab_create(size_t n, htab_del del);
+/* The entry of TABLE (may be NULL) with the key KIND A B C, or NULL. */
+void *iow_keytab_find(htab_t table, char kind, const char *a, const char *b, const char *c);
+/* Put ENTRY (may be NULL: out of memory) into TABLE unless an entry with
+ * its key is there; either way the entry now in the table, ENTRY freed if
+ * it is not that one.  *INSERTED says whether ENTRY went in.  NULL when out
+ * of memory. */
+void *iow_keytab_insert(htab_t table, void *entry, bool *inserted);
+
 /* symbols.c */
 struct iow_error *iow_debuginfo_load_symbols(struct iow_debuginfo *dbg);
 void iow_debuginfo_free_symbols(struct iow_debuginfo *dbg);
