@@ -191,7 +191,7 @@ struct iow_error *iow_modules_create(struct iow_kernel *k, struct iow_modules **
 		return &iow_error_nomem;
 	if ((err = get_layout(k, &ms->l)) ||
 	    (err = iow_kernel_list_walk(k, ms->l.modules + iow_kernel_layout(k)->kaslr_offset,
-					"the module list", MAX_MODULES, add_module, &w))) {
+					"modules", MAX_MODULES, add_module, &w))) {
 		iow_modules_destroy(ms);
 		return iow_error_wrap(err, "walking the module list");
 	}
