@@ -284,8 +284,10 @@ static struct iow_error *load_syms(struct iow_kernel *k, struct iow_modules *ms,
 		goto out;
 	}
 	/* The last name may end before the 256 bytes of slack do, at the end
-	 * of mapped memory: shrink until the read succeeds. */
-	while ((err = iow_kernel_read(k, strtab, km->strtab, strlen_)) && strlen_ > 256) {
+	 * of mapped memory: shrink until the read succeeds.  Only that is
+	 * expected: any other failure (the connection) ends it at once. */
+	while ((err = iow_kernel_read(k, strtab, km->strtab, strlen_)) && strlen_ > 256 &&
+	       iow_error_is_unreadable(err)) {
 		iow_error_destroy(err);
 		strlen_ -= 128;
 	}
