@@ -66,6 +66,7 @@ static const struct iow_layout_field layout_fields[] = {
 				   "CONFIG_NUMA (MAX_NUMNODES > 1): nr_node_ids, else 1 "
 				   "(include/linux/nodemask.h)"),
 };
+#undef L
 
 /* show_numa_info(): pfn -> node through each node's pfn span.  Probed only
  * with more than one node: a kernel (or the scale fixture) with one needs
@@ -80,7 +81,6 @@ static const struct iow_layout_field numa_fields[] = {
 	IOW_LAYOUT_MEMBER(struct numa_layout, "pglist_data", "node_spanned_pages", pgdat_spanned),
 	IOW_LAYOUT_SYMBOL(struct numa_layout, "node_data", node_data),
 };
-#undef L
 
 struct walk {
 	struct iow_kernel *k;
