@@ -105,6 +105,19 @@ static struct iow_error *probe_one(struct iow_debuginfo *dbg, const char *hint,
 	return NULL;
 }
 
+/* Whether F, an ELSE entry of a group the vmlinux has, shares its field
+ * with one of the group's own entries (the bit of PG_arch_2, or else of
+ * PG_uncached, into one field): then the group's answer stays. */
+static bool shares_field(const struct iow_layout_field *group, const struct iow_layout_field *f)
+{
+	const struct iow_layout_field *g;
+
+	for (g = group + 1; g < f && g->what != IOW_LAYOUT_GROUP_ELSE; g++)
+		if (g->at == f->at)
+			return true;
+	return false;
+}
+
 /* Where the probe stands in a group. */
 enum part {
 	OUTSIDE,   /* not in a group */
@@ -147,7 +160,8 @@ struct iow_error *iow_layout_probe(struct iow_debuginfo *dbg, const char *hint,
 			break;
 		}
 		if ((part == WITH && !present) || (part == INSTEAD && present)) {
-			put_absent(layout, f);
+			if (part == WITH || !shares_field(group, f))
+				put_absent(layout, f);
 			continue;
 		}
 		err = probe_one(dbg, hint, fields, i, layout);

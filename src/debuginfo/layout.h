@@ -39,7 +39,9 @@
  * the group's flag is true and the others are required; if not, the flag
  * is false, every entry of the group is absent, and the entries between
  * IOW_LAYOUT_ELSE and IOW_LAYOUT_END (what came before the change) are
- * required instead; with a group present they are absent.  A group cites
+ * required instead; with a group present they are absent.  An ELSE entry
+ * may write the field of one of the group's entries: that field then holds
+ * whichever the vmlinux has (a group's flag says which).  A group cites
  * its change once; its entries are plain required ones.  Groups do not
  * nest.  A failure names the change: "this kernel has struct vmap_node
  * (6.9: ...) but not all that goes with it: ...".

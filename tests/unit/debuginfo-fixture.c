@@ -423,6 +423,7 @@ struct fx_layout {
 	bool has_missing;
 	uint64_t missing_size, missing_member; /* a group the fixture lacks */
 	uint64_t instead;                    /* ... and what stands instead */
+	uint64_t either, either2;            /* one field, from a group or its ELSE */
 };
 
 #define L struct fx_layout
@@ -442,14 +443,18 @@ static const struct iow_layout_field fx_fields[] = {
 	IOW_LAYOUT_MEMBER(L, "fx_node", "busy.head", busy_head),
 	IOW_LAYOUT_MEMBER(L, "fx_node", "lazy.head", lazy_head),
 	IOW_LAYOUT_VARIABLE(L, "fx_nodes", nodes),
+	IOW_LAYOUT_MEMBER(L, "fx_node", "pool_lock", either),
 	IOW_LAYOUT_ELSE,
 	IOW_LAYOUT_VARIABLE(L, "fx_no_such_list", other_list),
+	IOW_LAYOUT_MEMBER(L, "fx_missing", "y", either),
 	IOW_LAYOUT_END,
 	IOW_LAYOUT_GROUP(L, has_missing, "test: struct fx_missing"),
 	IOW_LAYOUT_SIZE(L, "fx_missing", missing_size),
 	IOW_LAYOUT_MEMBER(L, "fx_missing", "x", missing_member),
+	IOW_LAYOUT_MEMBER(L, "fx_missing", "y", either2),
 	IOW_LAYOUT_ELSE,
 	IOW_LAYOUT_MEMBER(L, "fx_node", "nr_purged", instead),
+	IOW_LAYOUT_MEMBER(L, "fx_node", "skip_populate", either2),
 	IOW_LAYOUT_END,
 };
 
@@ -536,6 +541,9 @@ static void check_layout(struct iow_debuginfo *dbg)
 	tap_ok(!l.has_missing && !iow_layout_has(l.missing_size) &&
 	       !iow_layout_has(l.missing_member) && l.instead == offsetof(struct fx_node, nr_purged),
 	       "%s: a group it lacks: absent, and what stands instead required", tag);
+	tap_ok(l.either == offsetof(struct fx_node, pool_lock) &&
+	       l.either2 == offsetof(struct fx_node, skip_populate),
+	       "%s: a field shared by a group and its ELSE holds the answer of the one there", tag);
 
 	tap_ok(probe_fails(dbg, fx_half_group, IOW_LAYOUT_COUNT(fx_half_group),
 			   "has struct fx_node (test: fx_node's change) but not all", &says) ==
