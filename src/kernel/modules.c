@@ -52,9 +52,10 @@ struct layout {
 	uint64_t list, name, name_len, kallsyms;
 	uint64_t ks_symtab, ks_num, ks_strtab;
 	bool has_mem;
-	uint64_t mem, mem_bytes, mem_count, mem_size, mem_base, mem_sz; /* 6.4+ */
+	uint64_t mem, mem_bytes, mem_count, mem_size; /* 6.4+ */
 	int64_t mod_text, mod_init_text;
-	uint64_t core, init, lay_base, lay_size, lay_text_size;         /* before */
+	uint64_t core, init, text_size;               /* before */
+	uint64_t base, size; /* of a struct module_memory, or module_layout before */
 	uint64_t modules;
 };
 
@@ -72,16 +73,16 @@ static const struct iow_layout_field layout_fields[] = {
 			 "module_memory\")"),
 	IOW_LAYOUT_ARRAY(L, "module", "mem", mem, mem_bytes, mem_count),
 	IOW_LAYOUT_SIZE(L, "module_memory", mem_size),
-	IOW_LAYOUT_MEMBER(L, "module_memory", "base", mem_base),
-	IOW_LAYOUT_MEMBER(L, "module_memory", "size", mem_sz),
+	IOW_LAYOUT_MEMBER(L, "module_memory", "base", base),
+	IOW_LAYOUT_MEMBER(L, "module_memory", "size", size),
 	IOW_LAYOUT_ENUM(L, "mod_mem_type", "MOD_TEXT", mod_text),
 	IOW_LAYOUT_ENUM(L, "mod_mem_type", "MOD_INIT_TEXT", mod_init_text),
 	IOW_LAYOUT_ELSE,
 	IOW_LAYOUT_MEMBER(L, "module", "core_layout", core),
 	IOW_LAYOUT_MEMBER(L, "module", "init_layout", init),
-	IOW_LAYOUT_MEMBER(L, "module_layout", "base", lay_base),
-	IOW_LAYOUT_MEMBER(L, "module_layout", "size", lay_size),
-	IOW_LAYOUT_MEMBER(L, "module_layout", "text_size", lay_text_size),
+	IOW_LAYOUT_MEMBER(L, "module_layout", "base", base),
+	IOW_LAYOUT_MEMBER(L, "module_layout", "size", size),
+	IOW_LAYOUT_MEMBER(L, "module_layout", "text_size", text_size),
 	IOW_LAYOUT_END,
 	IOW_LAYOUT_VARIABLE(L, "modules", modules),
 };
@@ -128,8 +129,6 @@ struct walk {
 static struct iow_error *read_module(struct iow_kernel *k, const struct layout *l, uint64_t mod,
 				     struct kmod *km)
 {
-	uint64_t base_off = l->has_mem ? l->mem_base : l->lay_base;
-	uint64_t size_off = l->has_mem ? l->mem_sz : l->lay_size;
 	struct region regions[8];
 	struct iow_error *err;
 	size_t n = l->name_len < sizeof(km->name) ? l->name_len : sizeof(km->name) - 1, nr = 0, i;
@@ -155,11 +154,11 @@ static struct iow_error *read_module(struct iow_kernel *k, const struct layout *
 		uint64_t at = mod + regions[i].at, base;
 		uint32_t size, text_size;
 
-		if ((err = iow_kernel_read_u64(k, at + base_off, &base)) ||
-		    (err = read_u32(k, at + size_off, &size)))
+		if ((err = iow_kernel_read_u64(k, at + l->base, &base)) ||
+		    (err = read_u32(k, at + l->size, &size)))
 			return err;
 		text_size = size;
-		if (!l->has_mem && (err = read_u32(k, at + l->lay_text_size, &text_size)))
+		if (!l->has_mem && (err = read_u32(k, at + l->text_size, &text_size)))
 			return err;
 		if (!base || !size)
 			continue;
