@@ -49,11 +49,11 @@
 #define INDEX_MAX_FILE ((size_t)64 << 20) /* a kernel's is ~2 MB */
 
 struct entry {
-	uint32_t keylen, msglen;
+	struct iow_key key; /* first: see internal.h */
+	uint32_t msglen;
 	int32_t code;
 	uint64_t v[IOW_INDEX_VALUES];
 	char *msg;  /* msglen bytes and a NUL, or NULL */
-	char key[]; /* keylen bytes */
 };
 
 struct header {
@@ -72,20 +72,6 @@ struct record {
 	uint32_t zero;
 	uint64_t v[IOW_INDEX_VALUES];
 };
-
-static hashval_t entry_hash(const void *p)
-{
-	const struct entry *e = p;
-
-	return iterative_hash(e->key, e->keylen, 0);
-}
-
-static int entry_eq(const void *a, const void *b)
-{
-	const struct entry *x = a, *y = b;
-
-	return x->keylen == y->keylen && memcmp(x->key, y->key, x->keylen) == 0;
-}
 
 static void entry_free(void *p)
 {
@@ -130,36 +116,10 @@ static char *index_path(struct iow_debuginfo *dbg, const char *dir)
 	return out;
 }
 
-/* KIND NUL A NUL B NUL C NUL, with \001 for a NULL string (a missing hint
- * is not an empty one). */
-static struct entry *make_entry(char kind, const char *a, const char *b, const char *c)
-{
-	const char *s[3] = { a ? a : "\001", b ? b : "\001", c ? c : "\001" };
-	size_t len[3], i, n = 2;
-	struct entry *e;
-	char *p;
-
-	for (i = 0; i < 3; i++) {
-		len[i] = strlen(s[i]);
-		n += len[i] + 1;
-	}
-	if (n > UINT32_MAX || !(e = calloc(1, sizeof(*e) + n)))
-		return NULL;
-	e->keylen = (uint32_t)n;
-	p = e->key;
-	*p++ = kind;
-	*p++ = '\0';
-	for (i = 0; i < 3; i++) {
-		memcpy(p, s[i], len[i] + 1);
-		p += len[i] + 1;
-	}
-	return e;
-}
-
 static bool ensure_table(struct iow_debuginfo *dbg)
 {
 	if (!dbg->index)
-		dbg->index = htab_create_alloc(64, entry_hash, entry_eq, entry_free, calloc, free);
+		dbg->index = iow_keytab_create(64, entry_free);
 	return dbg->index != NULL;
 }
 
@@ -231,14 +191,14 @@ static bool parse(struct iow_debuginfo *dbg, const uint8_t *buf, size_t len)
 	    h.answer_bytes > len - sizeof(h) ||
 	    h.answers > h.answer_bytes / sizeof(struct record)) /* (libiberty aborts on a huge table) */
 		return false;
-	table = htab_create_alloc(h.answers + 16, entry_hash, entry_eq, entry_free, calloc, free);
+	table = iow_keytab_create(h.answers + 16, entry_free);
 	if (!table)
 		return false;
 	p = buf + sizeof(h);
 	for (i = 0; i < h.answers; i++) {
 		struct record r;
 		struct entry *e;
-		void **slot;
+		bool inserted;
 
 		if ((size_t)(end - p) < sizeof(r))
 			goto bad;
@@ -248,13 +208,11 @@ static bool parse(struct iow_debuginfo *dbg, const uint8_t *buf, size_t len)
 		    p[r.keylen - 1] != '\0' || (r.code != 0) != (r.msglen != 0) ||
 		    (r.code != 0 && r.code != IOW_ERR_NOTFOUND))
 			goto bad;
-		if (!(e = calloc(1, sizeof(*e) + r.keylen)))
+		if (!(e = iow_key_entry_raw(sizeof(*e), p, r.keylen)))
 			goto bad;
-		e->keylen = r.keylen;
 		e->msglen = r.msglen;
 		e->code = r.code;
 		memcpy(e->v, r.v, sizeof(e->v));
-		memcpy(e->key, p, r.keylen);
 		p += r.keylen;
 		if (r.msglen) {
 			if (!(e->msg = malloc(r.msglen + 1))) {
@@ -265,12 +223,8 @@ static bool parse(struct iow_debuginfo *dbg, const uint8_t *buf, size_t len)
 			e->msg[r.msglen] = '\0';
 			p += r.msglen;
 		}
-		slot = htab_find_slot(table, e, INSERT);
-		if (!slot || *slot) {
-			entry_free(e);
+		if (!iow_keytab_insert(table, e, &inserted) || !inserted)
 			goto bad;
-		}
-		*slot = e;
 	}
 	if ((size_t)(p - (buf + sizeof(h))) != h.answer_bytes)
 		goto bad;
@@ -355,12 +309,8 @@ out:
 bool iow_index_get(struct iow_debuginfo *dbg, char kind, const char *a, const char *b,
 		   const char *c, uint64_t v[IOW_INDEX_VALUES], struct iow_error **err)
 {
-	struct entry *key, *e;
+	struct entry *e = iow_keytab_find(dbg->index, kind, a, b, c);
 
-	if (!dbg->index || !(key = make_entry(kind, a, b, c)))
-		return false;
-	e = htab_find(dbg->index, key);
-	entry_free(key);
 	if (!e)
 		return false;
 	dbg->stats.index_hits++;
@@ -373,10 +323,10 @@ void iow_index_put(struct iow_debuginfo *dbg, char kind, const char *a, const ch
 		   const char *c, const uint64_t v[IOW_INDEX_VALUES], const struct iow_error *err)
 {
 	struct entry *e;
-	void **slot;
+	bool inserted;
 
 	if (!dbg->index_on || (err && (err == &iow_error_nomem || err->code != IOW_ERR_NOTFOUND)) ||
-	    !ensure_table(dbg) || !(e = make_entry(kind, a, b, c)))
+	    !ensure_table(dbg) || !(e = iow_key_entry(sizeof(*e), kind, a, b, c)))
 		return;
 	if (err) {
 		size_t n = strlen(err->message);
@@ -390,13 +340,9 @@ void iow_index_put(struct iow_debuginfo *dbg, char kind, const char *a, const ch
 	} else {
 		memcpy(e->v, v, sizeof(e->v));
 	}
-	slot = htab_find_slot(dbg->index, e, INSERT);
-	if (!slot || *slot) {
-		entry_free(e);
-		return;
-	}
-	*slot = e;
-	dbg->index_dirty = true;
+	iow_keytab_insert(dbg->index, e, &inserted);
+	if (inserted)
+		dbg->index_dirty = true;
 }
 
 struct writer {
@@ -409,14 +355,14 @@ static int write_entry(void **slot, void *arg)
 {
 	const struct entry *e = *slot;
 	struct writer *w = arg;
-	struct record r = { e->keylen, e->msglen, e->code, 0, { 0 } };
+	struct record r = { e->key.len, e->msglen, e->code, 0, { 0 } };
 
 	memcpy(r.v, e->v, sizeof(r.v));
-	if (fwrite(&r, sizeof(r), 1, w->f) != 1 || fwrite(e->key, e->keylen, 1, w->f) != 1 ||
+	if (fwrite(&r, sizeof(r), 1, w->f) != 1 || fwrite(e->key.bytes, e->key.len, 1, w->f) != 1 ||
 	    (e->msglen && fwrite(e->msg, e->msglen, 1, w->f) != 1))
 		w->ok = false;
 	w->count++;
-	w->bytes += sizeof(r) + e->keylen + e->msglen;
+	w->bytes += sizeof(r) + e->key.len + e->msglen;
 	return w->ok;
 }
 

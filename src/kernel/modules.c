@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debuginfo/layout.h"
 #include "kernel/kernel.h"
+#include "kernel/list.h"
 #include "kernel/modules.h"
 #include "util/array.h"
 
@@ -45,86 +47,63 @@ struct kmod {
 	size_t strtab_len;
 };
 
+/* What the walk reads, from the DWARF. */
+struct layout {
+	uint64_t list, name, name_len, kallsyms;
+	uint64_t ks_symtab, ks_num, ks_strtab;
+	bool has_mem;
+	uint64_t mem, mem_bytes, mem_count, mem_size; /* 6.4+ */
+	int64_t mod_text, mod_init_text;
+	uint64_t core, init, text_size;               /* before */
+	uint64_t base, size; /* of a struct module_memory, or module_layout before */
+	uint64_t modules;
+};
+
+#define L struct layout
+/* include/linux/module.h and kernel/module/main.c, 6.1 and 6.12. */
+static const struct iow_layout_field layout_fields[] = {
+	IOW_LAYOUT_MEMBER(L, "module", "list", list),
+	IOW_LAYOUT_MEMBER_SIZED(L, "module", "name", name, name_len),
+	IOW_LAYOUT_MEMBER(L, "module", "kallsyms", kallsyms),
+	IOW_LAYOUT_MEMBER(L, "mod_kallsyms", "symtab", ks_symtab),
+	IOW_LAYOUT_MEMBER(L, "mod_kallsyms", "num_symtab", ks_num),
+	IOW_LAYOUT_MEMBER(L, "mod_kallsyms", "strtab", ks_strtab),
+	IOW_LAYOUT_GROUP(L, has_mem, "6.4: a module's memory is mem[MOD_MEM_NUM_TYPES], struct "
+			 "module_memory (ac3b43283923 \"module: replace module_layout with "
+			 "module_memory\")"),
+	IOW_LAYOUT_ARRAY(L, "module", "mem", mem, mem_bytes, mem_count),
+	IOW_LAYOUT_SIZE(L, "module_memory", mem_size),
+	IOW_LAYOUT_MEMBER(L, "module_memory", "base", base),
+	IOW_LAYOUT_MEMBER(L, "module_memory", "size", size),
+	IOW_LAYOUT_ENUM(L, "mod_mem_type", "MOD_TEXT", mod_text),
+	IOW_LAYOUT_ENUM(L, "mod_mem_type", "MOD_INIT_TEXT", mod_init_text),
+	IOW_LAYOUT_ELSE,
+	IOW_LAYOUT_MEMBER(L, "module", "core_layout", core),
+	IOW_LAYOUT_MEMBER(L, "module", "init_layout", init),
+	IOW_LAYOUT_MEMBER(L, "module_layout", "base", base),
+	IOW_LAYOUT_MEMBER(L, "module_layout", "size", size),
+	IOW_LAYOUT_MEMBER(L, "module_layout", "text_size", text_size),
+	IOW_LAYOUT_END,
+	IOW_LAYOUT_VARIABLE(L, "modules", modules),
+};
+#undef L
+
 struct iow_modules {
 	struct kmod *mods;
 	size_t nr;
-	/* struct layout, from the DWARF */
-	uint64_t off_list, off_name, off_kallsyms, name_len;
-	uint64_t ks_symtab, ks_num, ks_strtab;
-	bool has_mem; /* 6.4+: struct module_memory mem[MOD_MEM_NUM_TYPES] */
-	uint64_t off_mem, mem_count, mem_size, mem_base, mem_sz;
-	int64_t mod_text, mod_init_text;
-	uint64_t off_core, off_init, lay_base, lay_text_size; /* before 6.4: module_layout */
+	struct layout l;
 };
 
-static struct iow_error *member(struct iow_kernel *k, const char *type, const char *path,
-				struct iow_member *m)
+static struct iow_error *get_layout(struct iow_kernel *k, struct layout *l)
 {
-	return iow_debuginfo_member(iow_kernel_debuginfo(k), type, path, HINT, m);
-}
+	struct iow_error *err = iow_layout_probe(iow_kernel_debuginfo(k), HINT, layout_fields,
+						 IOW_LAYOUT_COUNT(layout_fields), l);
 
-static struct iow_error *layout(struct iow_kernel *k, struct iow_modules *ms)
-{
-	struct iow_debuginfo *dbg = iow_kernel_debuginfo(k);
-	struct iow_member m;
-	struct iow_error *err;
-
-	if ((err = member(k, "module", "list", &m)))
+	if (err)
 		return err;
-	ms->off_list = m.offset;
-	if ((err = member(k, "module", "name", &m)))
-		return err;
-	ms->off_name = m.offset;
-	ms->name_len = m.size;
-	if ((err = member(k, "module", "kallsyms", &m)))
-		return err;
-	ms->off_kallsyms = m.offset;
-	if ((err = member(k, "mod_kallsyms", "symtab", &m)))
-		return err;
-	ms->ks_symtab = m.offset;
-	if ((err = member(k, "mod_kallsyms", "num_symtab", &m)))
-		return err;
-	ms->ks_num = m.offset;
-	if ((err = member(k, "mod_kallsyms", "strtab", &m)))
-		return err;
-	ms->ks_strtab = m.offset;
-	/* Linux 6.4 (ac3b43283923 "module: replace module_layout with
-	 * module_memory") split a module into mem[] regions. */
-	ms->has_mem = iow_debuginfo_has_member(dbg, "module", "mem", HINT);
-	if (ms->has_mem) {
-		if ((err = member(k, "module", "mem", &m)))
-			return err;
-		ms->off_mem = m.offset;
-		ms->mem_count = m.count;
-		ms->mem_size = m.elem_size;
-		if ((err = member(k, "module_memory", "base", &m)))
-			return err;
-		ms->mem_base = m.offset;
-		if ((err = member(k, "module_memory", "size", &m)))
-			return err;
-		ms->mem_sz = m.offset;
-		if ((err = iow_debuginfo_enum_value(dbg, "MOD_TEXT", HINT, &ms->mod_text)) ||
-		    (err = iow_debuginfo_enum_value(dbg, "MOD_INIT_TEXT", HINT, &ms->mod_init_text)))
-			return err;
-		if (ms->mem_count == 0 || ms->mem_count > 8 || ms->mem_size < 16)
-			return iow_error_create(IOW_ERR_DATA, "unexpected struct module_memory layout");
-	} else {
-		if ((err = member(k, "module", "core_layout", &m)))
-			return err;
-		ms->off_core = m.offset;
-		if ((err = member(k, "module", "init_layout", &m)))
-			return err;
-		ms->off_init = m.offset;
-		if ((err = member(k, "module_layout", "base", &m)))
-			return err;
-		ms->lay_base = m.offset;
-		if ((err = member(k, "module_layout", "text_size", &m)))
-			return err;
-		ms->lay_text_size = m.offset;
-		if ((err = member(k, "module_layout", "size", &m)))
-			return err;
-		ms->mem_sz = m.offset;
-	}
+	if (l->has_mem && (l->mem_count == 0 || l->mem_count > 8 || l->mem_size < 16 ||
+			   l->mem_bytes != l->mem_count * l->mem_size))
+		return iow_error_create(IOW_ERR_DATA, "unexpected struct module_memory layout");
 	return NULL;
 }
 
@@ -133,109 +112,90 @@ static struct iow_error *read_u32(struct iow_kernel *k, uint64_t va, uint32_t *v
 	return iow_kernel_read(k, va, v, 4);
 }
 
-static struct iow_error *read_module(struct iow_kernel *k, struct iow_modules *ms, uint64_t mod,
+/* A region of a module's memory, as its struct module describes it: from
+ * 6.4 mem[i] (whole regions; MOD_TEXT and MOD_INIT_TEXT are text), before
+ * core_layout and init_layout (text is their first text_size bytes). */
+struct region {
+	uint64_t at;          /* offset of its module_memory/module_layout in struct module */
+	struct range *text;   /* where its text goes in the struct kmod, or NULL */
+};
+
+struct walk {
+	struct iow_kernel *k;
+	struct iow_modules *ms;
+	size_t cap;
+};
+
+static struct iow_error *read_module(struct iow_kernel *k, const struct layout *l, uint64_t mod,
 				     struct kmod *km)
 {
+	struct region regions[8];
 	struct iow_error *err;
-	uint64_t base;
-	uint32_t size, text_size;
-	size_t n = ms->name_len < sizeof(km->name) ? ms->name_len : sizeof(km->name) - 1;
+	size_t n = l->name_len < sizeof(km->name) ? l->name_len : sizeof(km->name) - 1, nr = 0, i;
 
 	memset(km, 0, sizeof(*km));
-	if ((err = iow_kernel_read(k, mod + ms->off_name, km->name, n)))
+	if (l->has_mem) {
+		for (i = 0; i < l->mem_count; i++)
+			regions[nr++] = (struct region){
+				l->mem + i * l->mem_size,
+				(int64_t)i == l->mod_text	   ? &km->text
+				: (int64_t)i == l->mod_init_text ? &km->init_text
+								   : NULL };
+	} else {
+		regions[nr++] = (struct region){ l->core, &km->text };
+		regions[nr++] = (struct region){ l->init, &km->init_text };
+	}
+	if ((err = iow_kernel_read(k, mod + l->name, km->name, n)))
 		return err;
 	km->name[n] = 0;
-	if ((err = iow_kernel_read_u64(k, mod + ms->off_kallsyms, &km->kallsyms)))
+	if ((err = iow_kernel_read_u64(k, mod + l->kallsyms, &km->kallsyms)))
 		return err;
-	if (ms->has_mem) {
-		uint64_t i;
+	for (i = 0; i < nr; i++) {
+		uint64_t at = mod + regions[i].at, base;
+		uint32_t size, text_size;
 
-		for (i = 0; i < ms->mem_count; i++) {
-			uint64_t at = mod + ms->off_mem + i * ms->mem_size;
-
-			if ((err = iow_kernel_read_u64(k, at + ms->mem_base, &base)) ||
-			    (err = read_u32(k, at + ms->mem_sz, &size)))
-				return err;
-			if (!base || !size)
-				continue;
-			km->all[km->nr_all++] = (struct range){ base, base + size };
-			if ((int64_t)i == ms->mod_text)
-				km->text = (struct range){ base, base + size };
-			else if ((int64_t)i == ms->mod_init_text)
-				km->init_text = (struct range){ base, base + size };
-		}
-	} else {
-		uint64_t lays[2] = { ms->off_core, ms->off_init };
-		int i;
-
-		for (i = 0; i < 2; i++) {
-			uint64_t at = mod + lays[i];
-
-			if ((err = iow_kernel_read_u64(k, at + ms->lay_base, &base)) ||
-			    (err = read_u32(k, at + ms->mem_sz, &size)) ||
-			    (err = read_u32(k, at + ms->lay_text_size, &text_size)))
-				return err;
-			if (!base || !size)
-				continue;
-			km->all[km->nr_all++] = (struct range){ base, base + size };
-			if (i == 0)
-				km->text = (struct range){ base, base + text_size };
-			else
-				km->init_text = (struct range){ base, base + text_size };
-		}
+		if ((err = iow_kernel_read_u64(k, at + l->base, &base)) ||
+		    (err = read_u32(k, at + l->size, &size)))
+			return err;
+		text_size = size;
+		if (!l->has_mem && (err = read_u32(k, at + l->text_size, &text_size)))
+			return err;
+		if (!base || !size)
+			continue;
+		km->all[km->nr_all++] = (struct range){ base, base + size };
+		if (regions[i].text)
+			*regions[i].text = (struct range){ base, base + text_size };
 	}
 	return NULL;
+}
+
+static struct iow_error *add_module(void *ctx, uint64_t node)
+{
+	struct walk *w = ctx;
+	struct iow_modules *ms = w->ms;
+
+	if (iow_array_reserve(&ms->mods, &w->cap, ms->nr + 1, sizeof(*ms->mods)))
+		return &iow_error_nomem;
+	ms->nr++;
+	return read_module(w->k, &ms->l, node - ms->l.list, &ms->mods[ms->nr - 1]);
 }
 
 struct iow_error *iow_modules_create(struct iow_kernel *k, struct iow_modules **out)
 {
 	struct iow_modules *ms = calloc(1, sizeof(*ms));
+	struct walk w = { .k = k, .ms = ms };
 	struct iow_error *err;
-	uint64_t head, next, prev;
-	size_t cap = 0;
 
 	if (!ms)
 		return &iow_error_nomem;
-	if ((err = layout(k, ms)) ||
-	    (err = iow_debuginfo_variable(iow_kernel_debuginfo(k), "modules", HINT, &head)))
-		goto fail;
-	head += iow_kernel_layout(k)->kaslr_offset;
-	if ((err = iow_kernel_read_u64(k, head, &next)))
-		goto fail;
-	prev = head;
-	while (next != head) {
-		uint64_t back;
-
-		if (ms->nr >= MAX_MODULES) {
-			err = iow_error_at(IOW_ERR_DATA, next, "the module list does not end after %d "
-					   "modules (a cycle?) at 0x%" PRIx64, MAX_MODULES, next);
-			goto fail;
-		}
-		/* list_head.prev of each entry must point back: catches cycles
-		 * that skip the head and wild pointers early. */
-		if ((err = iow_kernel_read_u64(k, next + 8, &back)))
-			goto fail;
-		if (back != prev) {
-			err = iow_error_at(IOW_ERR_DATA, next, "module list entry 0x%" PRIx64
-					   " does not point back to 0x%" PRIx64 " (corrupt list)", next, prev);
-			goto fail;
-		}
-		if (iow_array_reserve(&ms->mods, &cap, ms->nr + 1, sizeof(*ms->mods))) {
-			err = &iow_error_nomem;
-			goto fail;
-		}
-		if ((err = read_module(k, ms, next - ms->off_list, &ms->mods[ms->nr])))
-			goto fail;
-		ms->nr++;
-		prev = next;
-		if ((err = iow_kernel_read_u64(k, next, &next)))
-			goto fail;
+	if ((err = get_layout(k, &ms->l)) ||
+	    (err = iow_kernel_list_walk(k, ms->l.modules + iow_kernel_layout(k)->kaslr_offset,
+					"modules", MAX_MODULES, add_module, &w))) {
+		iow_modules_destroy(ms);
+		return iow_error_wrap(err, "walking the module list");
 	}
 	*out = ms;
 	return NULL;
-fail:
-	iow_modules_destroy(ms);
-	return iow_error_wrap(err, "walking the module list");
 }
 
 void iow_modules_destroy(struct iow_modules *ms)
@@ -280,9 +240,9 @@ static struct iow_error *load_syms(struct iow_kernel *k, struct iow_modules *ms,
 	km->syms_loaded = true;
 	if (!km->kallsyms)
 		return NULL;
-	if ((err = iow_kernel_read_u64(k, km->kallsyms + ms->ks_symtab, &symtab)) ||
-	    (err = read_u32(k, km->kallsyms + ms->ks_num, &num)) ||
-	    (err = iow_kernel_read_u64(k, km->kallsyms + ms->ks_strtab, &strtab)))
+	if ((err = iow_kernel_read_u64(k, km->kallsyms + ms->l.ks_symtab, &symtab)) ||
+	    (err = read_u32(k, km->kallsyms + ms->l.ks_num, &num)) ||
+	    (err = iow_kernel_read_u64(k, km->kallsyms + ms->l.ks_strtab, &strtab)))
 		return err;
 	if (num > MAX_MODULE_SYMS)
 		return iow_error_at(IOW_ERR_DATA, km->kallsyms, "module %s claims %u symbols", km->name, num);
@@ -323,8 +283,10 @@ static struct iow_error *load_syms(struct iow_kernel *k, struct iow_modules *ms,
 		goto out;
 	}
 	/* The last name may end before the 256 bytes of slack do, at the end
-	 * of mapped memory: shrink until the read succeeds. */
-	while ((err = iow_kernel_read(k, strtab, km->strtab, strlen_)) && strlen_ > 256) {
+	 * of mapped memory: shrink until the read succeeds.  Only that is
+	 * expected: any other failure (the connection) ends it at once. */
+	while ((err = iow_kernel_read(k, strtab, km->strtab, strlen_)) && strlen_ > 256 &&
+	       iow_error_is_unreadable(err)) {
 		iow_error_destroy(err);
 		strlen_ -= 128;
 	}

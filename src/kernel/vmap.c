@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debuginfo/layout.h"
 #include "kernel/list.h"
 #include "kernel/vmap.h"
 #include "util/addrset.h"
@@ -18,20 +19,74 @@
 
 struct layout {
 	uint64_t va_size, va_start, va_end, va_list, va_vm, va_flags;
-	bool has_va_flags;
 	uint64_t vm_size, vm_addr, vm_sz, vm_flags, vm_pages, vm_nr_pages, vm_page_order,
 		vm_phys, vm_caller;
-	bool has_page_order;
-	/* 6.9+ */
-	uint64_t node_size, node_busy_head, node_lazy_head;
-	/* NUMA: pfn -> node */
-	uint64_t page_size, pgdat_start_pfn, pgdat_spanned;
+	bool per_node;
+	uint64_t node_size, node_busy_head, node_lazy_head, nodes, nr_nodes; /* 6.9+ */
+	uint64_t area_list, purge_list;                                      /* before */
+	uint64_t nr_node_ids;
+};
+
+#define L struct layout
+/* include/linux/vmalloc.h and mm/vmalloc.c, 6.1 and 6.12 (the 6.12 additions
+ * vm_struct.requested_size and vmap_node.pool are not read). */
+static const struct iow_layout_field layout_fields[] = {
+	IOW_LAYOUT_SIZE(L, "vmap_area", va_size),
+	IOW_LAYOUT_MEMBER(L, "vmap_area", "va_start", va_start),
+	IOW_LAYOUT_MEMBER(L, "vmap_area", "va_end", va_end),
+	IOW_LAYOUT_MEMBER(L, "vmap_area", "list", va_list),
+	IOW_LAYOUT_MEMBER(L, "vmap_area", "vm", va_vm),
+	IOW_LAYOUT_OPTIONAL(L, "vmap_area", "flags", va_flags,
+			    "6.3: vmap_area.flags marks vm_map_ram areas VMAP_RAM "
+			    "(\"mm/vmalloc.c: add flags to mark vm_map_ram area\")"),
+	IOW_LAYOUT_SIZE(L, "vm_struct", vm_size),
+	IOW_LAYOUT_MEMBER(L, "vm_struct", "addr", vm_addr),
+	IOW_LAYOUT_MEMBER(L, "vm_struct", "size", vm_sz),
+	IOW_LAYOUT_MEMBER(L, "vm_struct", "flags", vm_flags),
+	IOW_LAYOUT_MEMBER(L, "vm_struct", "pages", vm_pages),
+	IOW_LAYOUT_MEMBER(L, "vm_struct", "nr_pages", vm_nr_pages),
+	IOW_LAYOUT_MEMBER(L, "vm_struct", "phys_addr", vm_phys),
+	IOW_LAYOUT_MEMBER(L, "vm_struct", "caller", vm_caller),
+	IOW_LAYOUT_OPTIONAL(L, "vm_struct", "page_order", vm_page_order,
+			    "5.13, CONFIG_HAVE_ARCH_HUGE_VMALLOC: vm_struct.page_order "
+			    "(121e6f3258fe \"mm/vmalloc: hugepage vmalloc mappings\")"),
+	IOW_LAYOUT_GROUP(L, per_node, "6.9: busy and lazy areas on per-node lists, "
+			 "vmap_nodes[nr_vmap_nodes] (55c49fee57af \"mm/vmalloc: remove "
+			 "vmap_area_list\", mm/vmalloc.c)"),
+	IOW_LAYOUT_SIZE(L, "vmap_node", node_size), /* static to mm/vmalloc.c */
+	IOW_LAYOUT_MEMBER(L, "vmap_node", "busy.head", node_busy_head),
+	IOW_LAYOUT_MEMBER(L, "vmap_node", "lazy.head", node_lazy_head),
+	IOW_LAYOUT_VARIABLE(L, "vmap_nodes", nodes),
+	IOW_LAYOUT_VARIABLE(L, "nr_vmap_nodes", nr_nodes),
+	IOW_LAYOUT_ELSE,
+	IOW_LAYOUT_VARIABLE(L, "vmap_area_list", area_list),
+	IOW_LAYOUT_VARIABLE(L, "purge_vmap_area_list", purge_list),
+	IOW_LAYOUT_END,
+	IOW_LAYOUT_OPTIONAL_SYMBOL(L, "nr_node_ids", nr_node_ids,
+				   "CONFIG_NUMA (MAX_NUMNODES > 1): nr_node_ids, else 1 "
+				   "(include/linux/nodemask.h)"),
+};
+#undef L
+
+/* show_numa_info(): pfn -> node through each node's pfn span.  Probed only
+ * with more than one node: a kernel (or the scale fixture) with one needs
+ * none of it. */
+struct numa_layout {
+	uint64_t page_size, pgdat_start_pfn, pgdat_spanned, node_data;
+};
+
+static const struct iow_layout_field numa_fields[] = {
+	IOW_LAYOUT_SIZE(struct numa_layout, "page", page_size),
+	IOW_LAYOUT_MEMBER(struct numa_layout, "pglist_data", "node_start_pfn", pgdat_start_pfn),
+	IOW_LAYOUT_MEMBER(struct numa_layout, "pglist_data", "node_spanned_pages", pgdat_spanned),
+	IOW_LAYOUT_SYMBOL(struct numa_layout, "node_data", node_data),
 };
 
 struct walk {
 	struct iow_kernel *k;
 	struct iow_modules *mods;
 	struct layout l;
+	struct numa_layout numa;
 	struct iow_vmap_list *list;
 	size_t cap;
 	enum iow_vmap_kind kind;
@@ -40,47 +95,12 @@ struct walk {
 	uint8_t raw[256];
 };
 
-static struct iow_error *off(struct iow_kernel *k, const char *type, const char *path, uint64_t *o)
+static struct iow_error *get_layout(struct iow_kernel *k, struct layout *l)
 {
-	struct iow_member m;
-	struct iow_error *err = iow_debuginfo_member(iow_kernel_debuginfo(k), type, path, HINT, &m);
+	struct iow_error *err = iow_layout_probe(iow_kernel_debuginfo(k), HINT, layout_fields,
+						 IOW_LAYOUT_COUNT(layout_fields), l);
 
-	if (!err)
-		*o = m.offset;
-	return err;
-}
-
-static struct iow_error *get_layout(struct iow_kernel *k, struct layout *l, bool per_node)
-{
-	struct iow_debuginfo *dbg = iow_kernel_debuginfo(k);
-	struct iow_error *err;
-
-	if ((err = iow_debuginfo_struct_size(dbg, "vmap_area", HINT, &l->va_size)) ||
-	    (err = off(k, "vmap_area", "va_start", &l->va_start)) ||
-	    (err = off(k, "vmap_area", "va_end", &l->va_end)) ||
-	    (err = off(k, "vmap_area", "list", &l->va_list)) ||
-	    (err = off(k, "vmap_area", "vm", &l->va_vm)) ||
-	    (err = iow_debuginfo_struct_size(dbg, "vm_struct", HINT, &l->vm_size)) ||
-	    (err = off(k, "vm_struct", "addr", &l->vm_addr)) ||
-	    (err = off(k, "vm_struct", "size", &l->vm_sz)) ||
-	    (err = off(k, "vm_struct", "flags", &l->vm_flags)) ||
-	    (err = off(k, "vm_struct", "pages", &l->vm_pages)) ||
-	    (err = off(k, "vm_struct", "nr_pages", &l->vm_nr_pages)) ||
-	    (err = off(k, "vm_struct", "phys_addr", &l->vm_phys)) ||
-	    (err = off(k, "vm_struct", "caller", &l->vm_caller)))
-		return err;
-	/* 6.9: "mark type of vm_map_ram area" (vmap_area.flags, VMAP_RAM) */
-	l->has_va_flags = iow_debuginfo_has_member(dbg, "vmap_area", "flags", HINT);
-	if (l->has_va_flags && (err = off(k, "vmap_area", "flags", &l->va_flags)))
-		return err;
-	/* CONFIG_HAVE_ARCH_HUGE_VMALLOC: vm_struct.page_order */
-	l->has_page_order = iow_debuginfo_has_member(dbg, "vm_struct", "page_order", HINT);
-	if (l->has_page_order && (err = off(k, "vm_struct", "page_order", &l->vm_page_order)))
-		return err;
-	if (per_node &&
-	    ((err = iow_debuginfo_struct_size(dbg, "vmap_node", HINT, &l->node_size)) ||
-	     (err = off(k, "vmap_node", "busy.head", &l->node_busy_head)) ||
-	     (err = off(k, "vmap_node", "lazy.head", &l->node_lazy_head))))
+	if (err)
 		return err;
 	if (l->va_size > sizeof(((struct walk *)0)->raw) || l->vm_size > sizeof(((struct walk *)0)->raw))
 		return iow_error_create(IOW_ERR_DATA, "struct vmap_area/vm_struct are implausibly large");
@@ -107,7 +127,7 @@ static struct iow_error *numa_counts(struct walk *w, struct iow_vmap_area *a)
 	}
 	/* More pages than the area holds is corrupt data: reading that many
 	 * page pointers (up to 2^32) would not end in useful time. */
-	if ((uint64_t)a->nr_pages * w->l.page_size > a->size)
+	if ((uint64_t)a->nr_pages * w->numa.page_size > a->size)
 		return iow_error_at(IOW_ERR_DATA, a->vm, "vm_struct 0x%" PRIx64 " has %u pages, "
 				    "more than its %" PRIu64 " bytes hold", a->vm, a->nr_pages, a->size);
 	for (nr = 0; nr < a->nr_pages; nr += step) {
@@ -115,7 +135,7 @@ static struct iow_error *numa_counts(struct walk *w, struct iow_vmap_area *a)
 
 		if ((err = iow_kernel_read_u64(w->k, a->pages + nr * 8ULL, &page)))
 			return iow_error_wrap(err, "reading the pages of area 0x%" PRIx64, a->addr);
-		pfn = (page - kl->vmemmap_base) / w->l.page_size;
+		pfn = (page - kl->vmemmap_base) / w->numa.page_size;
 		for (i = 0; i < nn; i++)
 			if (pfn >= w->node_start[i] && pfn < w->node_end[i]) {
 				a->node_pages[i] += step;
@@ -147,7 +167,7 @@ static struct iow_error *add_area(void *ctx, uint64_t node)
 	a->va = va;
 	a->va_start = u64(w->raw, w->l.va_start);
 	a->va_end = u64(w->raw, w->l.va_end);
-	if (w->l.has_va_flags)
+	if (iow_layout_has(w->l.va_flags))
 		a->va_flags = u64(w->raw, w->l.va_flags);
 	if (a->va_end < a->va_start)
 		return iow_error_at(IOW_ERR_DATA, va, "vmap_area 0x%" PRIx64 " ends before it starts", va);
@@ -167,7 +187,7 @@ static struct iow_error *add_area(void *ctx, uint64_t node)
 	a->flags = u64(w->raw, w->l.vm_flags);
 	a->pages = u64(w->raw, w->l.vm_pages);
 	a->nr_pages = u32(w->raw, w->l.vm_nr_pages);
-	a->page_order = w->l.has_page_order ? u32(w->raw, w->l.vm_page_order) : 0;
+	a->page_order = iow_layout_has(w->l.vm_page_order) ? u32(w->raw, w->l.vm_page_order) : 0;
 	a->phys_addr = u64(w->raw, w->l.vm_phys);
 	a->caller = u64(w->raw, w->l.vm_caller);
 	if (a->page_order > 30)
@@ -258,30 +278,20 @@ static struct iow_error *walk_list(struct walk *w, uint64_t head, const char *wh
 	return iow_kernel_list_walk(w->k, head, what, IOW_VMAP_MAX, add_area, w);
 }
 
-static struct iow_error *var(struct iow_kernel *k, const char *name, uint64_t *addr)
-{
-	struct iow_error *err = iow_debuginfo_variable(iow_kernel_debuginfo(k), name, HINT, addr);
-
-	if (!err)
-		*addr += iow_kernel_layout(k)->kaslr_offset;
-	return err;
-}
-
 /* NUMA: nr_node_ids and, when there is more than one node, each node's pfn
  * span (node_data[i]->node_start_pfn, node_spanned_pages). */
 static struct iow_error *numa_setup(struct walk *w)
 {
-	struct iow_debuginfo *dbg = iow_kernel_debuginfo(w->k);
-	uint64_t addr, node_data, pgdat;
+	uint64_t kaslr = iow_kernel_layout(w->k)->kaslr_offset, addr, pgdat;
 	uint32_t nr;
 	unsigned i;
 	struct iow_error *err;
 
 	w->list->nr_numa = 1;
-	if (!iow_debuginfo_has_symbol(dbg, "nr_node_ids"))
+	if (!iow_layout_has(w->l.nr_node_ids))
 		return NULL;
-	if ((err = iow_kernel_symbol(w->k, "nr_node_ids", &addr)) ||
-	    (err = iow_kernel_read(w->k, addr, &nr, 4)))
+	addr = w->l.nr_node_ids + kaslr;
+	if ((err = iow_kernel_read(w->k, addr, &nr, 4)))
 		return err;
 	if (nr == 0 || nr > 1024)
 		return iow_error_at(IOW_ERR_DATA, addr, "nr_node_ids is %u", nr);
@@ -292,20 +302,18 @@ static struct iow_error *numa_setup(struct walk *w)
 	w->node_end = calloc(nr, sizeof(uint64_t));
 	if (!w->node_start || !w->node_end)
 		return &iow_error_nomem;
-	if ((err = iow_debuginfo_struct_size(dbg, "page", HINT, &w->l.page_size)) ||
-	    (err = off(w->k, "pglist_data", "node_start_pfn", &w->l.pgdat_start_pfn)) ||
-	    (err = off(w->k, "pglist_data", "node_spanned_pages", &w->l.pgdat_spanned)) ||
-	    (err = iow_kernel_symbol(w->k, "node_data", &node_data)))
+	if ((err = iow_layout_probe(iow_kernel_debuginfo(w->k), HINT, numa_fields,
+				    IOW_LAYOUT_COUNT(numa_fields), &w->numa)))
 		return err;
 	for (i = 0; i < nr; i++) {
 		uint64_t start, spanned;
 
-		if ((err = iow_kernel_read_u64(w->k, node_data + i * 8ULL, &pgdat)))
+		if ((err = iow_kernel_read_u64(w->k, w->numa.node_data + kaslr + i * 8ULL, &pgdat)))
 			return err;
 		if (!pgdat)
 			continue;
-		if ((err = iow_kernel_read_u64(w->k, pgdat + w->l.pgdat_start_pfn, &start)) ||
-		    (err = iow_kernel_read_u64(w->k, pgdat + w->l.pgdat_spanned, &spanned)))
+		if ((err = iow_kernel_read_u64(w->k, pgdat + w->numa.pgdat_start_pfn, &start)) ||
+		    (err = iow_kernel_read_u64(w->k, pgdat + w->numa.pgdat_spanned, &spanned)))
 			return err;
 		w->node_start[i] = start;
 		w->node_end[i] = start + spanned;
@@ -313,60 +321,73 @@ static struct iow_error *numa_setup(struct walk *w)
 	return NULL;
 }
 
+/* The lists to walk, in the order /proc/vmallocinfo prints them. */
+struct head {
+	uint64_t addr;
+	enum iow_vmap_kind kind;
+	unsigned node;
+	char what[32];
+};
+
+/* 6.9+: vmap_nodes[nr_vmap_nodes], each node's busy list, then each one's
+ * lazy list; before: vmap_area_list, then purge_vmap_area_list. */
+static struct iow_error *list_heads(struct walk *w, struct head *heads, size_t *n)
+{
+	uint64_t kaslr = iow_kernel_layout(w->k)->kaslr_offset, nodes;
+	struct iow_error *err;
+	uint32_t nr;
+	unsigned i, j;
+
+	if (!w->l.per_node) {
+		heads[0] = (struct head){ w->l.area_list + kaslr, IOW_VMAP_BUSY, 0, "vmap_area_list" };
+		heads[1] = (struct head){ w->l.purge_list + kaslr, IOW_VMAP_LAZY, 0,
+					  "purge_vmap_area_list" };
+		*n = 2;
+		w->list->nr_vmap_nodes = 1;
+		return NULL;
+	}
+	if ((err = iow_kernel_read_u64(w->k, w->l.nodes + kaslr, &nodes)) ||
+	    (err = iow_kernel_read(w->k, w->l.nr_nodes + kaslr, &nr, 4)))
+		return err;
+	/* vmap_init_nodes() clamps the count to 128 (mm/vmalloc.c). */
+	if (nr == 0 || nr > 128)
+		return iow_error_at(IOW_ERR_DATA, w->l.nr_nodes + kaslr, "nr_vmap_nodes is %u", nr);
+	w->list->nr_vmap_nodes = nr;
+	*n = 0;
+	for (j = 0; j < 2; j++)
+		for (i = 0; i < nr; i++) {
+			struct head *h = &heads[(*n)++];
+
+			h->addr = nodes + i * w->l.node_size + (j ? w->l.node_lazy_head : w->l.node_busy_head);
+			h->kind = j ? IOW_VMAP_LAZY : IOW_VMAP_BUSY;
+			h->node = i;
+			snprintf(h->what, sizeof(h->what), "vmap_nodes[%u].%s", i, j ? "lazy" : "busy");
+		}
+	return NULL;
+}
+
 struct iow_error *iow_vmap_list_read(struct iow_kernel *k, struct iow_modules *mods,
 				     struct iow_vmap_list *list)
 {
 	const struct iow_kernel_layout *kl = iow_kernel_layout(k);
-	struct iow_debuginfo *dbg = iow_kernel_debuginfo(k);
 	struct walk w = { .k = k, .mods = mods, .list = list };
+	struct head heads[2 * 128];
 	struct iow_error *err;
-	uint64_t head, nodes;
-	uint32_t nr;
-	unsigned i;
+	size_t n = 0, i;
 
 	memset(list, 0, sizeof(*list));
-	list->per_node = iow_debuginfo_has_symbol(dbg, "vmap_nodes");
 	/* is_vmalloc_addr(): VMALLOC_START .. VMALLOC_END, whose size is
 	 * VMALLOC_SIZE_TB_L4 (32) or _L5 (12800) TiB
 	 * (arch/x86/include/asm/pgtable_64_types.h). */
 	list->vmalloc_start = kl->vmalloc_base;
 	list->vmalloc_end = kl->vmalloc_base + ((kl->levels == 5 ? 12800ULL : 32ULL) << 40) - 1;
-	if ((err = get_layout(k, &w.l, list->per_node)) || (err = numa_setup(&w)))
+	if ((err = get_layout(k, &w.l)))
 		goto out;
-	if (!list->per_node) {
-		list->nr_vmap_nodes = 1;
-		if ((err = var(k, "vmap_area_list", &head)) ||
-		    (err = walk_list(&w, head, "vmap_area_list", IOW_VMAP_BUSY, 0)) ||
-		    (err = var(k, "purge_vmap_area_list", &head)) ||
-		    (err = walk_list(&w, head, "purge_vmap_area_list", IOW_VMAP_LAZY, 0)))
-			goto out;
+	list->per_node = w.l.per_node;
+	if ((err = numa_setup(&w)) || (err = list_heads(&w, heads, &n)))
 		goto out;
-	}
-	if ((err = var(k, "vmap_nodes", &head)) || (err = iow_kernel_read_u64(k, head, &nodes)) ||
-	    (err = var(k, "nr_vmap_nodes", &head)) || (err = iow_kernel_read(k, head, &nr, 4)))
-		goto out;
-	/* vmap_init_nodes() clamps the count to 128 (mm/vmalloc.c). */
-	if (nr == 0 || nr > 128) {
-		err = iow_error_at(IOW_ERR_DATA, head, "nr_vmap_nodes is %u", nr);
-		goto out;
-	}
-	list->nr_vmap_nodes = nr;
-	for (i = 0; i < nr; i++) {
-		char what[64];
-
-		snprintf(what, sizeof(what), "vmap_nodes[%u].busy", i);
-		if ((err = walk_list(&w, nodes + i * w.l.node_size + w.l.node_busy_head, what,
-				     IOW_VMAP_BUSY, i)))
-			goto out;
-	}
-	for (i = 0; i < nr; i++) {
-		char what[64];
-
-		snprintf(what, sizeof(what), "vmap_nodes[%u].lazy", i);
-		if ((err = walk_list(&w, nodes + i * w.l.node_size + w.l.node_lazy_head, what,
-				     IOW_VMAP_LAZY, i)))
-			goto out;
-	}
+	for (i = 0; i < n && !err; i++)
+		err = walk_list(&w, heads[i].addr, heads[i].what, heads[i].kind, heads[i].node);
 out:
 	free(w.node_start);
 	free(w.node_end);

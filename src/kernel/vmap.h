@@ -5,7 +5,8 @@
  * - 6.9 and later (55c49fee57af "mm/vmalloc: remove vmap_area_list",
  *   d093602919ad "mm: vmalloc: remove global vmap_area_root rb-tree"): each
  *   vmap_nodes[i].busy.head in turn, then every node's lazy.head.
- * The layout is chosen by probing the DWARF for vmap_nodes.
+ * The layout is chosen by probing the DWARF for struct vmap_node (the
+ * walker's layout table, vmap.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef IOW_KERNEL_VMAP_H

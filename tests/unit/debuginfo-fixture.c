@@ -3,7 +3,9 @@
  * Every layout the library reads from the fixture's DWARF is compared with
  * what this compiler says about the same declarations (the shared headers):
  * offsetof() and sizeof(), and for bit-fields the bits that light up when
- * the field is set to all ones.
+ * the field is set to all ones.  The layout tables (debuginfo/layout.h) are
+ * probed on the same types: required and optional entries, groups present
+ * and absent with what stands instead, and the messages naming the change.
  *
  * Usage: debuginfo-fixture [FIXTURE...]; without arguments the fixtures are
  * taken from $IOW_TEST_FIXTURES (space-separated) or else from
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 #include "debuginfo/debuginfo.h"
+#include "debuginfo/layout.h"
 #include "../fixtures/debuginfo-fixture-static.h"
 #include "tap.h"
 
@@ -406,6 +409,162 @@ static void check_symbols(struct iow_debuginfo *dbg)
 	iow_buf_fini(&b);
 }
 
+/* --- layout tables (debuginfo/layout.h) ------------------------------------ */
+
+#define HINT1 "fx_cu1_func"
+
+struct fx_layout {
+	uint64_t outer_size, start, lo, color, color_size, in, in_size, in_count;
+	uint64_t missing, tbl, cu1;
+	int64_t blue, neg;
+	bool has_node;
+	uint64_t node_size, busy_head, lazy_head, nodes;
+	uint64_t other_list;                 /* the ELSE of the node group: absent */
+	bool has_missing;
+	uint64_t missing_size, missing_member; /* a group the fixture lacks */
+	uint64_t instead;                    /* ... and what stands instead */
+	uint64_t either, either2;            /* one field, from a group or its ELSE */
+};
+
+#define L struct fx_layout
+static const struct iow_layout_field fx_fields[] = {
+	IOW_LAYOUT_SIZE(L, "fx_outer", outer_size),
+	IOW_LAYOUT_MEMBER(L, "fx_outer", "start", start),
+	IOW_LAYOUT_MEMBER(L, "fx_outer", "lo", lo),
+	IOW_LAYOUT_MEMBER_SIZED(L, "fx_outer", "color", color, color_size),
+	IOW_LAYOUT_ARRAY(L, "fx_outer", "in", in, in_size, in_count),
+	IOW_LAYOUT_OPTIONAL(L, "fx_outer", "no_such_member", missing, "test: never there"),
+	IOW_LAYOUT_ENUM(L, "fx_color", "FX_BLUE", blue),
+	IOW_LAYOUT_ENUM(L, NULL, "FX_NEG", neg),
+	IOW_LAYOUT_VARIABLE(L, "fx_tbl", tbl),
+	IOW_LAYOUT_SYMBOL(L, "fx_cu1_func", cu1),
+	IOW_LAYOUT_GROUP(L, has_node, "test: struct fx_node"),
+	IOW_LAYOUT_SIZE(L, "fx_node", node_size),
+	IOW_LAYOUT_MEMBER(L, "fx_node", "busy.head", busy_head),
+	IOW_LAYOUT_MEMBER(L, "fx_node", "lazy.head", lazy_head),
+	IOW_LAYOUT_VARIABLE(L, "fx_nodes", nodes),
+	IOW_LAYOUT_MEMBER(L, "fx_node", "pool_lock", either),
+	IOW_LAYOUT_ELSE,
+	IOW_LAYOUT_VARIABLE(L, "fx_no_such_list", other_list),
+	IOW_LAYOUT_MEMBER(L, "fx_missing", "y", either),
+	IOW_LAYOUT_END,
+	IOW_LAYOUT_GROUP(L, has_missing, "test: struct fx_missing"),
+	IOW_LAYOUT_SIZE(L, "fx_missing", missing_size),
+	IOW_LAYOUT_MEMBER(L, "fx_missing", "x", missing_member),
+	IOW_LAYOUT_MEMBER(L, "fx_missing", "y", either2),
+	IOW_LAYOUT_ELSE,
+	IOW_LAYOUT_MEMBER(L, "fx_node", "nr_purged", instead),
+	IOW_LAYOUT_MEMBER(L, "fx_node", "skip_populate", either2),
+	IOW_LAYOUT_END,
+};
+
+/* A present group that lacks one of its entries; an absent one whose
+ * ELSE is missing too; tables that are not well formed. */
+static const struct iow_layout_field fx_half_group[] = {
+	IOW_LAYOUT_GROUP(L, has_node, "test: fx_node's change"),
+	IOW_LAYOUT_SIZE(L, "fx_node", node_size),
+	IOW_LAYOUT_MEMBER(L, "fx_node", "no_such_member", busy_head),
+	IOW_LAYOUT_END,
+};
+static const struct iow_layout_field fx_neither[] = {
+	IOW_LAYOUT_GROUP(L, has_missing, "test: fx_missing's change"),
+	IOW_LAYOUT_SIZE(L, "fx_missing", missing_size),
+	IOW_LAYOUT_ELSE,
+	IOW_LAYOUT_VARIABLE(L, "fx_no_such_list", other_list),
+	IOW_LAYOUT_END,
+};
+static const struct iow_layout_field fx_required[] = {
+	IOW_LAYOUT_MEMBER(L, "fx_outer", "no_such_member", missing),
+};
+static const struct iow_layout_field fx_empty_group[] = {
+	IOW_LAYOUT_GROUP(L, has_node, "test"),
+	IOW_LAYOUT_END,
+};
+static const struct iow_layout_field fx_open_group[] = {
+	IOW_LAYOUT_GROUP(L, has_node, "test"),
+	IOW_LAYOUT_SIZE(L, "fx_node", node_size),
+};
+static const struct iow_layout_field fx_nested[] = {
+	IOW_LAYOUT_GROUP(L, has_node, "test"),
+	IOW_LAYOUT_SIZE(L, "fx_node", node_size),
+	IOW_LAYOUT_GROUP(L, has_missing, "test"),
+	IOW_LAYOUT_SIZE(L, "fx_missing", missing_size),
+	IOW_LAYOUT_END,
+	IOW_LAYOUT_END,
+};
+#undef L
+
+/* Probe FIELDS; the error's code (0 for none) and whether its message has WANT. */
+static int probe_fails(struct iow_debuginfo *dbg, const struct iow_layout_field *fields, size_t n,
+		       const char *want, bool *says)
+{
+	struct fx_layout l;
+	struct iow_error *err = iow_layout_probe(dbg, HINT1, fields, n, &l);
+	int code = err ? (int)err->code : 0;
+
+	*says = err && strstr(err->message, want);
+	if (err && !*says)
+		printf("#   %s\n", err->message);
+	iow_error_destroy(err);
+	return code;
+}
+
+static void check_layout(struct iow_debuginfo *dbg)
+{
+	struct fx_layout l;
+	struct iow_error *err;
+	uint64_t size;
+	bool says;
+
+	memset(&l, 0x5a, sizeof(l));
+	err = iow_layout_probe(dbg, HINT1, fx_fields, IOW_LAYOUT_COUNT(fx_fields), &l);
+	if (!tap_ok(!err, "%s: a layout table probes in one call", tag))
+		printf("#   %s\n", err->message);
+	iow_error_destroy(err);
+	tap_ok(l.outer_size == sizeof(struct fx_outer) && l.start == offsetof(struct fx_outer, start) &&
+	       l.lo == offsetof(struct fx_outer, lo), "%s: sizes and members, through anonymous unions",
+	       tag);
+	tap_ok(l.color == offsetof(struct fx_outer, color) &&
+	       l.color_size == sizeof(enum fx_color) && l.in == offsetof(struct fx_outer, in) &&
+	       l.in_size == sizeof(((struct fx_outer *)0)->in) && l.in_count == 4,
+	       "%s: a member's size, an array's size and count", tag);
+	tap_ok(!iow_layout_has(l.missing), "%s: an optional member the fixture lacks is absent", tag);
+	tap_ok(l.blue == FX_BLUE && l.neg == FX_NEG, "%s: enumerators, of a named enum and of any",
+	       tag);
+	tap_ok(l.tbl == sym(dbg, "fx_tbl", &size) && l.cu1 == sym(dbg, "fx_cu1_func", &size),
+	       "%s: a variable's and a symbol's address", tag);
+	tap_ok(l.has_node && l.node_size == sizeof(struct fx_node) &&
+	       l.busy_head == offsetof(struct fx_node, busy.head) &&
+	       l.lazy_head == offsetof(struct fx_node, lazy.head) &&
+	       l.nodes == sym(dbg, "fx_nodes", &size) && !iow_layout_has(l.other_list),
+	       "%s: a group the fixture has: its entries, and what stands instead absent", tag);
+	tap_ok(!l.has_missing && !iow_layout_has(l.missing_size) &&
+	       !iow_layout_has(l.missing_member) && l.instead == offsetof(struct fx_node, nr_purged),
+	       "%s: a group it lacks: absent, and what stands instead required", tag);
+	tap_ok(l.either == offsetof(struct fx_node, pool_lock) &&
+	       l.either2 == offsetof(struct fx_node, skip_populate),
+	       "%s: a field shared by a group and its ELSE holds the answer of the one there", tag);
+
+	tap_ok(probe_fails(dbg, fx_half_group, IOW_LAYOUT_COUNT(fx_half_group),
+			   "has struct fx_node (test: fx_node's change) but not all", &says) ==
+		       IOW_ERR_NOTFOUND && says,
+	       "%s: a group with an entry missing fails, naming the change", tag);
+	tap_ok(probe_fails(dbg, fx_neither, IOW_LAYOUT_COUNT(fx_neither),
+			   "neither struct fx_missing (test: fx_missing's change)", &says) ==
+		       IOW_ERR_NOTFOUND && says,
+	       "%s: neither a group nor what stands instead: fails, naming the change", tag);
+	tap_ok(probe_fails(dbg, fx_required, IOW_LAYOUT_COUNT(fx_required), "no member", &says) ==
+		       IOW_ERR_NOTFOUND && says,
+	       "%s: a required member the fixture lacks fails the probe", tag);
+	tap_ok(probe_fails(dbg, fx_empty_group, IOW_LAYOUT_COUNT(fx_empty_group), "groups",
+			   &says) == IOW_ERR_INVALID && says &&
+		       probe_fails(dbg, fx_open_group, IOW_LAYOUT_COUNT(fx_open_group), "groups",
+				   &says) == IOW_ERR_INVALID && says &&
+		       probe_fails(dbg, fx_nested, IOW_LAYOUT_COUNT(fx_nested), "groups", &says) ==
+			       IOW_ERR_INVALID && says,
+	       "%s: an empty, an unended and a nested group are malformed tables", tag);
+}
+
 static void test_fixture(const char *path)
 {
 	struct iow_debuginfo *dbg = NULL;
@@ -425,6 +584,7 @@ static void test_fixture(const char *path)
 	check_enums(dbg);
 	check_variables(dbg);
 	check_symbols(dbg);
+	check_layout(dbg);
 	iow_debuginfo_destroy(dbg);
 	check_hints(path);
 }
