@@ -677,14 +677,12 @@ struct iow_error *iow_kernel_symbol(struct iow_kernel *k, const char *name, uint
 	return err;
 }
 
-/* KERNELOFFSET=<hex> in a core's VMCOREINFO. */
+/* KERNELOFFSET=<hex> in the target's VMCOREINFO (a core's). */
 static bool vmcoreinfo_offset(struct iow_kernel *k, uint64_t *off)
 {
 	const char *vi, *p;
 
-	if (strcmp(k->t->ops->name, "core") != 0)
-		return false;
-	vi = iow_core_vmcoreinfo(k->t);
+	vi = iow_target_vmcoreinfo(k->t);
 	if (!vi || !(p = strstr(vi, "KERNELOFFSET=")))
 		return false;
 	*off = strtoull(p + strlen("KERNELOFFSET="), NULL, 16);
@@ -944,6 +942,8 @@ struct iow_error *iow_kernel_open(struct iow_target *t, struct iow_debuginfo *db
 	k->dbg = dbg;
 	k->lay.levels = 4;
 	k->lay.physical_mask = DEFAULT_PHYSICAL_MASK;
+	/* a core without virtual addresses: physically from the start */
+	k->direct_broken = !iow_target_can_read(t, IOW_SPACE_VIRT);
 
 	if ((err = find_kaslr(k)))
 		goto fail;

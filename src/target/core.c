@@ -309,18 +309,25 @@ static void core_destroy(struct iow_target *t)
 	free(c);
 }
 
+static bool core_can_read(struct iow_target *t, enum iow_space space)
+{
+	return (space == IOW_SPACE_PHYS ? &to_core(t)->phys : &to_core(t)->virt)->present;
+}
+
+static const char *core_vmcoreinfo(struct iow_target *t)
+{
+	return to_core(t)->vmcoreinfo;
+}
+
 static const struct iow_target_ops core_ops = {
 	.name = "core",
 	.read = core_read,
 	.read_reg = core_read_reg,
 	.monitor = NULL,
+	.can_read = core_can_read,
+	.vmcoreinfo = core_vmcoreinfo,
 	.destroy = core_destroy,
 };
-
-const char *iow_core_vmcoreinfo(struct iow_target *t)
-{
-	return t && t->ops == &core_ops ? to_core(t)->vmcoreinfo : NULL;
-}
 
 /* --- notes ---------------------------------------------------------------- */
 

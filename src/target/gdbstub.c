@@ -633,6 +633,15 @@ static void gs_destroy(struct iow_target *t)
 	free(g);
 }
 
+/* Virtual reads always; physical ones if allowed, unless the stub said it
+ * has no qemu.PhyMemMode. */
+static bool gs_can_read(struct iow_target *t, enum iow_space space)
+{
+	struct iow_gdbstub *g = to_gdbstub(t);
+
+	return space == IOW_SPACE_VIRT || (g->allow_phys && g->phys_support != 0);
+}
+
 static const struct iow_target_ops gdbstub_ops = {
 	.name = "gdbstub",
 	.read = gs_read,
@@ -641,6 +650,7 @@ static const struct iow_target_ops gdbstub_ops = {
 	.batch_begin = gs_batch_begin,
 	.batch_end = gs_batch_end,
 	.read_many = gs_read_many,
+	.can_read = gs_can_read,
 	.destroy = gs_destroy,
 };
 
