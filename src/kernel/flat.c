@@ -59,13 +59,10 @@ static bool flat_direct(const struct iow_kernel *k, uint64_t va)
 
 static const struct iow_kmem_ops flat_ops = {
 	.name = "flat",
-	.read = flat_read,
-	.where = flat_where,
-	.direct = flat_direct,
-	.read_pa = flat_read_pa,
-	.where_pa = flat_where_pa,
-	.check_same = NULL,   /* a process under gdbserver does not reboot */
-	.modules_hint = NULL, /* nor has a module area */
+	.read = flat_read, .where = flat_where, .direct = flat_direct,
+	.read_pa = flat_read_pa, .where_pa = flat_where_pa,
+	/* no check_same: a process under gdbserver does not reboot; no
+	 * modules_hint: nor has it a module area */
 };
 
 /* The given ranges and the window. */

@@ -116,11 +116,10 @@ static uint64_t mem_modules_hint(const struct iow_kernel *k)
 
 const struct iow_kmem_ops iow_kmem_kernel = {
 	.name = "kernel",
-	.read = mem_read,
-	.where = mem_where,
-	.direct = mem_direct,
-	.read_pa = mem_read_pa,
-	.where_pa = mem_where_pa,
-	.check_same = iow_kernel_recheck,
-	.modules_hint = mem_modules_hint,
+	/* virtual: linear or through the page tables, RAM only */
+	.read = mem_read, .where = mem_where, .direct = mem_direct,
+	/* physical: through the direct map while it can be read, else physically */
+	.read_pa = mem_read_pa, .where_pa = mem_where_pa,
+	/* a kernel may be restarted while the machine runs */
+	.check_same = iow_kernel_recheck, .modules_hint = mem_modules_hint,
 };
