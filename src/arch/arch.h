@@ -83,8 +83,9 @@ struct iow_arch {
 	size_t kaslr_probe_len;
 	/* With the KASLR offset known: the layout into k's struct
 	 * iow_kernel_layout (image, phys_base, direct map, vmalloc and vmemmap
-	 * bases, physical mask, paging levels, the top page table), then
-	 * iow_kernel_layout_known(). */
+	 * bases, physical mask, paging levels, the top page table), setting
+	 * k->image_known and k->direct_known as each becomes known and calling
+	 * iow_kernel_layout_changed() once the depth and mask are. */
 	struct iow_error *(*read_layout)(struct iow_kernel *k);
 	/* Variables read_ram reads (terminated by a NULL name): fetched with
 	 * the build ID note. */
