@@ -15,6 +15,8 @@
 #define NOTES_MAX 4096  /* bytes of the kernel's notes section, at most */
 #define PREFETCH_VARS 16
 
+_Static_assert(IOW_MEMTYPE_INDEXES == 8, "kernel.h's iow_kernel_read_memtypes takes 8");
+
 struct iow_error *iow_kernel_create(struct iow_target *t, struct iow_debuginfo *dbg,
 				    const struct iow_kmem_ops *mem, struct iow_kernel **out)
 {
