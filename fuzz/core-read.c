@@ -119,8 +119,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(err->message[0]);
 		iow_error_destroy(err);
 	}
-	if (iow_core_vmcoreinfo(t))
-		FUZZ_CHECK(strlen(iow_core_vmcoreinfo(t)) < size);
+	if (iow_target_vmcoreinfo(t))
+		FUZZ_CHECK(strlen(iow_target_vmcoreinfo(t)) < size);
 	iow_target_destroy(t);
 	return 0;
 }

@@ -346,6 +346,13 @@ const uint8_t *iow_debuginfo_build_id(const struct iow_debuginfo *dbg, size_t *l
 	return dbg->build_id;
 }
 
+unsigned iow_debuginfo_machine(const struct iow_debuginfo *dbg)
+{
+	GElf_Ehdr ehdr;
+
+	return gelf_getehdr(dbg->elf, &ehdr) ? ehdr.e_machine : EM_NONE;
+}
+
 const struct iow_debuginfo_stats *iow_debuginfo_get_stats(const struct iow_debuginfo *dbg)
 {
 	return &dbg->stats;

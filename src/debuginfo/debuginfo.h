@@ -41,6 +41,8 @@ const char *iow_debuginfo_path(const struct iow_debuginfo *dbg);
 
 /* The GNU build ID (NT_GNU_BUILD_ID) bytes, or NULL if the file has none. */
 const uint8_t *iow_debuginfo_build_id(const struct iow_debuginfo *dbg, size_t *len);
+/* The file's ELF e_machine (EM_X86_64 ...): which architecture it is for. */
+unsigned iow_debuginfo_machine(const struct iow_debuginfo *dbg);
 
 /* --- ELF symbols -------------------------------------------------------- */
 

@@ -1,5 +1,6 @@
 /* flat: open a "kernel" that is an ordinary process, for benchmarks and
- * tests of the walkers at scales no guest reaches.
+ * tests of the walkers at scales no guest reaches: a memory back end of its
+ * own (kernel/internal.h), beside the real kernel's (mem.c).
  *
  * A fixture program (tests/fixtures/kscale.c) declares the kernel's types
  * and variables under the kernel's names (struct resource, iomem_resource,
@@ -14,6 +15,9 @@
  *   tables the fixture built: physical PA is target address
  *   phys_window + (PA - phys_start);
  * - the RAM ranges, the top page table and the paging depth.
+ * Its page tables are decoded, and its memory types named, by the
+ * architecture of its own ELF file (x86-64 on this project's hosts), as a
+ * kernel's are.
  * Read from the program as from a kernel, by the kernel's names:
  * page_offset_base, vmalloc_base, vmemmap_base, physical_mask (if
  * present) and linux_banner (the release).  The build ID is the file's.

@@ -2,22 +2,23 @@
  * kernel virtual addresses that never touches device memory.
  *
  * iow_kernel_open() works out, over a plain gdbstub or from a dump, with no
- * help from the guest:
- * - the KASLR offset: the divide-error gate of the IDT, which x86-64 maps
- *   read-only at a fixed address in the cpu_entry_area, points at
- *   asm_exc_divide_error; its distance from the vmlinux's address of that
- *   symbol is the offset (a core's VMCOREINFO KERNELOFFSET is used when the
- *   IDT cannot be read);
+ * help from the guest, through the vmlinux's architecture (src/arch/):
+ * - the KASLR offset (x86-64: from the IDT's divide-error gate in the
+ *   cpu_entry_area; a core's VMCOREINFO KERNELOFFSET when the IDT cannot
+ *   be read);
  * - that the vmlinux is the running kernel's: the build ID note in guest
  *   memory (__start_notes) must equal the file's;
- * - phys_base, page_offset_base, vmalloc_base, vmemmap_base, physical_mask,
- *   4- or 5-level paging, and the RAM ranges (the kernel's e820 table).
+ * - the layout (struct iow_kernel_layout: image, direct map, vmalloc area,
+ *   paging depth, top page table) and the RAM ranges (x86-64: the kernel's
+ *   e820 table).
  *
- * Reads of kernel virtual memory translate the address through the kernel's
- * own page tables (init_top_pgt), check that the physical page is RAM, and
- * read it through the direct map, or physically when the CPU's current page
- * tables do not map it (a PTI user CR3).  So a wild pointer into an
- * ioremap area or a device BAR is refused, never read.
+ * Reads of kernel virtual memory go through a memory back end
+ * (internal.h).  A real kernel's translates the address through the
+ * kernel's own page tables, checks that the physical page is RAM, and
+ * reads it through the direct map, or physically when the CPU's current
+ * page tables do not map it (a PTI user CR3).  So a wild pointer into an
+ * ioremap area or a device BAR is refused, never read.  The flat back end
+ * (flat.h) reads a process shaped like a kernel, for benchmarks and tests.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef IOW_KERNEL_KERNEL_H
@@ -28,12 +29,10 @@
 #include <stdint.h>
 
 #include "debuginfo/debuginfo.h"
+#include "model/layout.h"
+#include "model/pte.h"
 #include "target/target.h"
 #include "util/error.h"
-
-/* arch/x86/include/asm/page_64_types.h */
-#define IOW_START_KERNEL_MAP 0xffffffff80000000ULL
-#define IOW_START_KERNEL     0xffffffff81000000ULL /* __START_KERNEL_map + CONFIG_PHYSICAL_START */
 
 struct iow_kernel_opts {
 	bool ignore_build_id; /* open even if the build IDs differ (for tests) */
@@ -42,31 +41,10 @@ struct iow_kernel_opts {
 	const char *const *warm_symbols;
 };
 
-struct iow_ram_range {
-	uint64_t start, end; /* [start, end) */
-};
-
-struct iow_kernel_layout {
-	char release[65];          /* init_uts_ns.name.release */
-	uint8_t build_id[64];      /* the running kernel's, from guest memory */
-	size_t build_id_len;
-	bool build_id_matches;     /* equals the vmlinux's */
-	uint64_t kaslr_offset;
-	const char *kaslr_source;  /* "IDT", "VMCOREINFO" */
-	uint64_t phys_base;
-	uint64_t page_offset_base;
-	uint64_t vmalloc_base;
-	uint64_t vmemmap_base;
-	uint64_t physical_mask;
-	int levels;                /* 4 or 5 */
-	uint64_t pgd_phys;         /* init_top_pgt, physical */
-	struct iow_ram_range *ram; /* sorted, merged */
-	size_t nr_ram;
-};
-
 /* One level of a page-table walk. */
 struct iow_pt_level {
-	int level;          /* 5 = PGD (5-level), 4 = PGD/P4D, 3 = PUD, 2 = PMD, 1 = PTE */
+	int level;          /* the top is the depth (layout's levels), the last 1 */
+	unsigned shift;     /* one entry of this level maps 1 << shift bytes */
 	uint64_t table_pa;  /* physical address of the table */
 	unsigned index;     /* entry index in it */
 	uint64_t entry;     /* the raw entry */
@@ -75,19 +53,20 @@ struct iow_pt_level {
 struct iow_translation {
 	uint64_t va, pa;    /* pa is valid when present */
 	bool present;
-	uint64_t leaf_size; /* 4 KiB, 2 MiB or 1 GiB */
-	uint64_t leaf;      /* the leaf entry (PTE, or huge PMD/PUD) */
+	uint64_t leaf_size; /* 4 KiB, 2 MiB, 1 GiB ... */
+	uint64_t leaf;      /* the leaf entry (PTE, or a huge page or block) */
+	unsigned memtype_index; /* the leaf's (x86: PAT index), for iow_kernel_read_memtypes' table */
 	int nr_levels;      /* entries filled in below, top first */
-	struct iow_pt_level levels[5];
+	struct iow_pt_level levels[IOW_PT_MAX_LEVELS];
 };
 
 struct iow_kernel;
 
 struct iow_error *iow_kernel_open(struct iow_target *t, struct iow_debuginfo *dbg,
 				  const struct iow_kernel_opts *opts, struct iow_kernel **out);
-/* After the machine ran: is it still the kernel K was opened on?  Reads the
- * IDT (the KASLR offset) and the build ID note again (one or two round
- * trips).  IOW_ERR_MISMATCH if the kernel was restarted or replaced (then
+/* After the machine ran: is it still the kernel K was opened on?  Finds
+ * the KASLR offset again (x86-64: the IDT) and reads the build ID note
+ * again (one or two round trips; nothing for a flat kernel).  IOW_ERR_MISMATCH if the kernel was restarted or replaced (then
  * K must be opened again); another error if it could not be read. */
 struct iow_error *iow_kernel_check_same(struct iow_kernel *k);
 void iow_kernel_destroy(struct iow_kernel *k);
@@ -98,11 +77,21 @@ struct iow_debuginfo *iow_kernel_debuginfo(const struct iow_kernel *k);
 /* The running address of vmlinux symbol NAME (link address + KASLR offset). */
 struct iow_error *iow_kernel_symbol(struct iow_kernel *k, const char *name, uint64_t *addr);
 
-/* Walk the kernel page tables (init_top_pgt) for VA.  Not being mapped is
+/* Walk the kernel page tables (the layout's pgd_phys) for VA.  Not being mapped is
  * not an error (out->present is false); failing to read a table is. */
 struct iow_error *iow_kernel_translate(struct iow_kernel *k, uint64_t va,
 				       struct iow_translation *out);
 bool iow_kernel_is_ram(const struct iow_kernel *k, uint64_t pa, uint64_t len);
+/* TR decoded for people by the kernel's architecture: names of levels and
+ * bits, the memory-type index; V's mode is left NULL. */
+void iow_kernel_describe_walk(const struct iow_kernel *k, const struct iow_translation *tr,
+			      struct iow_pte_view *v);
+/* The kernel's table from a leaf's memory-type index (struct
+ * iow_translation) to enum iow_memtype (x86-64: __pte2cachemode_tbl). */
+struct iow_error *iow_kernel_read_memtypes(struct iow_kernel *k, uint8_t table[8]);
+/* The rows of the layout only the architecture can name (see
+ * model/layout.h), at most MAX; returns how many. */
+size_t iow_kernel_describe(const struct iow_kernel *k, struct iow_layout_item *items, size_t max);
 
 /* Read kernel memory at VA, safely (see above).  The error names the
  * address that could not be read, and why. */

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "kernel/mappings.h"
-#include "kernel/pat.h"
 #include "util/array.h"
 
 #define PAGE 4096ULL
@@ -48,7 +47,7 @@ static struct iow_error *direct_mode(struct iow_kernel *k, const struct iow_pat 
 	if (err || !tr.present)
 		return err;
 	*known = true;
-	*mode = iow_pat_leaf_mode(pat, tr.leaf, tr.leaf_size > PAGE);
+	*mode = pat->pte2cm[tr.memtype_index];
 	return NULL;
 }
 
@@ -76,8 +75,7 @@ static struct iow_error *walk_area(struct iow_kernel *k, const struct iow_pat *p
 			return err;
 		if (!tr.present) {
 			/* Skip to the end of the missing table or page. */
-			const struct iow_pt_level *l = &tr.levels[tr.nr_levels - 1];
-			uint64_t span = 1ULL << (12 + 9 * (l->level - 1));
+			uint64_t span = 1ULL << tr.levels[tr.nr_levels - 1].shift;
 
 			step = span - (va & (span - 1));
 		} else {
@@ -86,7 +84,7 @@ static struct iow_error *walk_area(struct iow_kernel *k, const struct iow_pat *p
 			run.pa = tr.pa;
 			run.leaf = tr.leaf;
 			run.leaf_size = tr.leaf_size;
-			run.mode = iow_pat_leaf_mode(pat, tr.leaf, tr.leaf_size > PAGE);
+			run.mode = pat->pte2cm[tr.memtype_index];
 			run.ram = iow_kernel_is_ram(k, tr.pa, 1);
 			if (run.ram && !iow_memtype_is_ram_default(run.mode) &&
 			    (err = direct_mode(k, pat, tr.pa, &run.direct_known, &run.direct_mode)))

@@ -1,8 +1,6 @@
-/* pat: read the kernel's PAT cache-mode table and its memtype reservations.
- *
- * - __pte2cachemode_tbl (arch/x86/mm/init.c, static): the kernel's own
- *   decoding of the PWT/PCD/PAT bits into a cache mode, as it set it up
- *   from the PAT MSR (which the gdbstub cannot read);
+/* pat: read the kernel's table of memory types (through the architecture:
+ * iow_kernel_read_memtypes; on x86-64 __pte2cachemode_tbl) and its PAT
+ * memtype reservations:
  * - memtype_rbroot (arch/x86/mm/pat/memtype_interval.c, static): the
  *   interval tree of non-RAM reservations, walked in order, which is what
  *   /sys/kernel/debug/x86/pat_memtype_list prints, without debugfs.
@@ -18,10 +16,5 @@
 #define IOW_MEMTYPE_MAX 1000000
 
 struct iow_error *iow_pat_read(struct iow_kernel *k, struct iow_pat *pat);
-/* Only __pte2cachemode_tbl, into PTE2CM (struct iow_pat's pte2cm): what
- * decoding one entry needs, without walking the memtype tree. */
-struct iow_error *iow_pat_read_table(struct iow_kernel *k, uint8_t pte2cm[8]);
-/* The cache mode of a leaf entry, through the kernel's table. */
-unsigned iow_pat_leaf_mode(const struct iow_pat *pat, uint64_t leaf, bool huge);
 
 #endif

@@ -376,11 +376,10 @@ struct iow_error *iow_vmap_list_read(struct iow_kernel *k, struct iow_modules *m
 	size_t n = 0, i;
 
 	memset(list, 0, sizeof(*list));
-	/* is_vmalloc_addr(): VMALLOC_START .. VMALLOC_END, whose size is
-	 * VMALLOC_SIZE_TB_L4 (32) or _L5 (12800) TiB
-	 * (arch/x86/include/asm/pgtable_64_types.h). */
+	/* is_vmalloc_addr(): VMALLOC_START .. VMALLOC_END, as the
+	 * architecture knows them */
 	list->vmalloc_start = kl->vmalloc_base;
-	list->vmalloc_end = kl->vmalloc_base + ((kl->levels == 5 ? 12800ULL : 32ULL) << 40) - 1;
+	list->vmalloc_end = kl->vmalloc_end;
 	if ((err = get_layout(k, &w.l)))
 		goto out;
 	list->per_node = w.l.per_node;

@@ -7,6 +7,9 @@
  * the kernel's "VMCOREINFO" note; QEMU adds one "QEMU" note per CPU with the
  * control registers.
  *
+ * This file reads the file, its segments and memory; core-cpu.c the notes
+ * (registers, VMCOREINFO).
+ *
  * libelf parses the headers and the notes once, at open; memory reads go
  * through pread() on the descriptor, so a file that shrinks under us gives
  * an error, not the SIGBUS an mmap would.  Each address space gets a sorted
@@ -25,15 +28,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "target/target.h"
-#include "util/array.h"
+#include "target/core.h"
 
 /* Sanity bounds for hostile headers.  QEMU writes one PT_LOAD per guest
  * memory mapping (many thousands with -p) and two notes of < 512 bytes per
  * CPU; Linux has at most 8192 CPUs. */
 #define CORE_MAX_PHDRS (1u << 24)
-#define CORE_MAX_NOTES (64u << 20)  /* bytes in one PT_NOTE */
-#define CORE_MAX_CPUS 8192
 #define CORE_MAX_READ (1u << 20)    /* one back-end read: no real limit */
 #define CORE_CMP_BUDGET (1ull << 30) /* bytes compared to check overlaps */
 #define CORE_CMP_CHUNK 65536
@@ -42,86 +42,7 @@
  * begin/length filter) with p_offset -1 and p_filesz 0. */
 #define QEMU_NOT_DUMPED UINT64_MAX
 
-/* x86-64 struct user_regs_struct (the kernel's arch/x86/include/asm/user_64.h),
- * the pr_reg of NT_PRSTATUS; QEMU's x86_64_user_regs_struct in
- * target/i386/arch_dump.c has the same layout. */
-struct prstatus_regs {
-	uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10;
-	uint64_t r9, r8, rax, rcx, rdx, rsi, rdi, orig_rax;
-	uint64_t rip, cs, eflags, rsp, ss;
-	uint64_t fs_base, gs_base, ds, es, fs, gs;
-};
-/* pr_reg follows struct elf_prstatus_common (include/linux/elfcore.h),
- * 112 bytes on x86-64; QEMU's x86_64_elf_prstatus pads to the same. */
-#define PRSTATUS_REGS_OFFSET 112
-_Static_assert(sizeof(struct prstatus_regs) == 27 * 8, "user_regs_struct");
-
-/* QEMUCPUState and QEMUCPUSegment, QEMU target/i386/arch_dump.c,
- * QEMUCPUSTATE_VERSION 1.  Later QEMUs (Debian's 7.2 among them) append
- * kernel_gs_base without changing the version, and contrib/elf2dmp/
- * qemu_elf.h reads it only when the size field says it is there; so do we.
- * Anything past it is ignored. */
-struct qemu_seg {
-	uint32_t selector, limit, flags, pad;
-	uint64_t base;
-};
-struct qemu_cpu_state {
-	uint32_t version, size;
-	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-	uint64_t rip, rflags;
-	struct qemu_seg cs, ds, es, fs, gs, ss;
-	struct qemu_seg ldt, tr, gdt, idt;
-	uint64_t cr[5];
-	uint64_t kernel_gs_base;
-};
-#define QEMU_STATE_V1_SIZE offsetof(struct qemu_cpu_state, kernel_gs_base)
-_Static_assert(QEMU_STATE_V1_SIZE == 0x1b0, "QEMUCPUState v1");
-_Static_assert(sizeof(struct qemu_cpu_state) == 0x1b8, "QEMUCPUState + kernel_gs_base");
-
-struct core_cpu {
-	bool has_prstatus, has_qemu;
-	bool qemu_unknown;     /* a QEMU note of a version we do not know */
-	uint32_t qemu_version; /* ... this one */
-	uint32_t qemu_size;    /* valid bytes of .qemu */
-	struct prstatus_regs prs;
-	struct qemu_cpu_state qemu;
-};
-
-/* One PT_LOAD in one address space, trimmed so that the space's segments
- * are disjoint: [start, end) holds memory, [start, fend) of it from the file
- * at off, [fend, end) zeros (p_filesz < p_memsz, ELF gABI "Program Header"). */
-struct core_seg {
-	uint64_t start, end, fend, off;
-	unsigned int phdr; /* program header index, for messages */
-};
-
-struct core_space {
-	const char *name; /* "physical", "virtual" */
-	bool present;
-	struct core_seg *seg;
-	size_t n;
-};
-
-struct core {
-	struct iow_target t; /* first: the generic layer's view */
-	int fd;
-	uint64_t size;
-	char *path;
-	struct core_space phys, virt;
-	struct core_cpu *cpu;
-	size_t ncpu, cap; /* CPUs with at least one note; room in .cpu */
-	size_t nprs, nqemu;
-	size_t cur;       /* the CPU whose registers read_reg() returns */
-	char *vmcoreinfo;
-};
-
 static const struct iow_target_ops core_ops;
-
-static struct core *to_core(struct iow_target *t)
-{
-	return (struct core *)(void *)((char *)t - offsetof(struct core, t));
-}
 
 /* --- file access ---------------------------------------------------------- */
 
@@ -217,84 +138,6 @@ static struct iow_error *core_read(struct iow_target *t, enum iow_space space, u
 	return NULL;
 }
 
-#define NONE (-1)
-#define PRS(m) ((int)offsetof(struct prstatus_regs, m))
-#define QS(m) \
-	((int)offsetof(struct qemu_cpu_state, m)), ((int)sizeof(((struct qemu_cpu_state *)0)->m))
-
-/* Registers by their GDB names (gdb/features/i386/64bit-*.xml), where each
- * note keeps them. */
-static const struct core_reg {
-	const char *name;
-	int prs;         /* offset in struct prstatus_regs, or NONE */
-	int qemu, qsize; /* offset and size in struct qemu_cpu_state, or NONE */
-} core_regs[] = {
-	{ "rax", PRS(rax), QS(rax) }, { "rbx", PRS(rbx), QS(rbx) },
-	{ "rcx", PRS(rcx), QS(rcx) }, { "rdx", PRS(rdx), QS(rdx) },
-	{ "rsi", PRS(rsi), QS(rsi) }, { "rdi", PRS(rdi), QS(rdi) },
-	{ "rbp", PRS(rbp), QS(rbp) }, { "rsp", PRS(rsp), QS(rsp) },
-	{ "r8", PRS(r8), QS(r8) }, { "r9", PRS(r9), QS(r9) },
-	{ "r10", PRS(r10), QS(r10) }, { "r11", PRS(r11), QS(r11) },
-	{ "r12", PRS(r12), QS(r12) }, { "r13", PRS(r13), QS(r13) },
-	{ "r14", PRS(r14), QS(r14) }, { "r15", PRS(r15), QS(r15) },
-	{ "rip", PRS(rip), QS(rip) },
-	{ "eflags", PRS(eflags), QS(rflags) }, { "rflags", PRS(eflags), QS(rflags) },
-	{ "cs", PRS(cs), QS(cs.selector) }, { "ss", PRS(ss), QS(ss.selector) },
-	{ "ds", PRS(ds), QS(ds.selector) }, { "es", PRS(es), QS(es.selector) },
-	{ "fs", PRS(fs), QS(fs.selector) }, { "gs", PRS(gs), QS(gs.selector) },
-	{ "fs_base", PRS(fs_base), QS(fs.base) }, { "gs_base", PRS(gs_base), QS(gs.base) },
-	{ "k_gs_base", NONE, QS(kernel_gs_base) },
-	{ "kernel_gs_base", NONE, QS(kernel_gs_base) },
-	{ "orig_rax", PRS(orig_rax), NONE, 0 },
-	{ "cr0", NONE, QS(cr[0]) }, { "cr2", NONE, QS(cr[2]) },
-	{ "cr3", NONE, QS(cr[3]) }, { "cr4", NONE, QS(cr[4]) },
-};
-
-static struct iow_error *core_read_reg(struct iow_target *t, const char *name, uint64_t *val)
-{
-	struct core *c = to_core(t);
-	const struct core_reg *r = NULL;
-	const struct core_cpu *cpu;
-	uint32_t v32;
-	size_t i;
-
-	for (i = 0; i < sizeof(core_regs) / sizeof(core_regs[0]) && !r; i++)
-		if (strcmp(core_regs[i].name, name) == 0)
-			r = &core_regs[i];
-	if (!r)
-		return iow_error_create(IOW_ERR_NOTFOUND, "register %s is not saved in ELF cores",
-					name);
-	if (!c->ncpu)
-		return iow_error_create(IOW_ERR_NOTFOUND, "register %s: %s has no CPU notes",
-					name, c->path);
-	cpu = &c->cpu[c->cur];
-	if (cpu->has_qemu && r->qemu != NONE && (uint32_t)(r->qemu + r->qsize) <= cpu->qemu_size) {
-		if (r->qsize == 4) {
-			memcpy(&v32, (const char *)&cpu->qemu + r->qemu, 4);
-			*val = v32;
-		} else {
-			memcpy(val, (const char *)&cpu->qemu + r->qemu, 8);
-		}
-		return NULL;
-	}
-	if (cpu->has_prstatus && r->prs != NONE) {
-		memcpy(val, (const char *)&cpu->prs + r->prs, 8);
-		return NULL;
-	}
-	if (r->prs == NONE && cpu->qemu_unknown)
-		return iow_error_create(IOW_ERR_UNSUPPORTED, "register %s: CPU %zu of %s has a "
-					"QEMU CPU state note of version %" PRIu32 "; only version "
-					"1 is known", name, c->cur, c->path, cpu->qemu_version);
-	if (r->prs == NONE && !cpu->has_qemu)
-		return iow_error_create(IOW_ERR_NOTFOUND, "register %s: CPU %zu of %s has no QEMU "
-					"CPU state note (only QEMU's dump-guest-memory saves "
-					"control registers; kdump saves the general ones)",
-					name, c->cur, c->path);
-	return iow_error_create(IOW_ERR_NOTFOUND, "register %s: CPU %zu of %s does not save it%s",
-				name, c->cur, c->path, cpu->has_qemu && r->qemu != NONE ?
-				" (its QEMU CPU state note is too short for it)" : "");
-}
-
 static void core_destroy(struct iow_target *t)
 {
 	struct core *c = to_core(t);
@@ -309,143 +152,34 @@ static void core_destroy(struct iow_target *t)
 	free(c);
 }
 
+static bool core_can_read(struct iow_target *t, enum iow_space space)
+{
+	return (space == IOW_SPACE_PHYS ? &to_core(t)->phys : &to_core(t)->virt)->present;
+}
+
+static const char *core_vmcoreinfo(struct iow_target *t)
+{
+	return to_core(t)->vmcoreinfo;
+}
+
 static const struct iow_target_ops core_ops = {
 	.name = "core",
-	.read = core_read,
-	.read_reg = core_read_reg,
-	.monitor = NULL,
+	.read = core_read, .read_reg = iow_core_read_reg, /* no monitor, no batches */
+	.can_read = core_can_read, .vmcoreinfo = core_vmcoreinfo,
 	.destroy = core_destroy,
 };
 
-const char *iow_core_vmcoreinfo(struct iow_target *t)
+/* The file bytes of program header IDX, a KIND ("PT_LOAD"), must be in the
+ * file. */
+struct iow_error *iow_core_check_in_file(const struct core *c, const GElf_Phdr *ph, size_t idx,
+					const char *kind)
 {
-	return t && t->ops == &core_ops ? to_core(t)->vmcoreinfo : NULL;
-}
-
-/* --- notes ---------------------------------------------------------------- */
-
-static bool note_is(const GElf_Nhdr *nh, const char *name, const char *want)
-{
-	size_t n = strlen(want);
-
-	/* n_namesz counts the NUL (gABI "Note Section"); accept producers that
-	 * leave it out. */
-	return (nh->n_namesz == n + 1 && name[n] == '\0' && memcmp(name, want, n) == 0) ||
-	       (nh->n_namesz == n && memcmp(name, want, n) == 0);
-}
-
-/* The CPU that the next note of a kind (the I-th) belongs to: QEMU writes
- * all NT_PRSTATUS notes, then all QEMU notes, each in CPU order. */
-static struct iow_error *cpu_slot(struct core *c, size_t i, struct core_cpu **out)
-{
-	size_t n;
-
-	if (i >= CORE_MAX_CPUS)
-		return iow_error_create(IOW_ERR_DATA, "%s: more than %d CPU notes", c->path,
-					CORE_MAX_CPUS);
-	if (i >= c->ncpu && i >= c->cap) {
-		n = c->cap;
-		if (iow_array_reserve(&c->cpu, &c->cap, i + 1, sizeof(*c->cpu)))
-			return &iow_error_nomem;
-		memset(c->cpu + n, 0, (c->cap - n) * sizeof(*c->cpu));
-	}
-	if (i >= c->ncpu)
-		c->ncpu = i + 1;
-	*out = &c->cpu[i];
-	return NULL;
-}
-
-static struct iow_error *add_note(struct core *c, const GElf_Nhdr *nh, const char *name,
-				  const uint8_t *desc, uint64_t where)
-{
-	struct core_cpu *cpu;
-	struct iow_error *err;
-	uint32_t v[2];
-
-	if (note_is(nh, name, "CORE") && nh->n_type == NT_PRSTATUS) {
-		if (nh->n_descsz < PRSTATUS_REGS_OFFSET + sizeof(cpu->prs))
-			return iow_error_create(IOW_ERR_DATA, "%s: NT_PRSTATUS note at offset %"
-						PRIu64 " has %" PRIu32 " bytes, too few for x86-64",
-						c->path, where, (uint32_t)nh->n_descsz);
-		err = cpu_slot(c, c->nprs++, &cpu);
-		if (err)
-			return err;
-		memcpy(&cpu->prs, desc + PRSTATUS_REGS_OFFSET, sizeof(cpu->prs));
-		cpu->has_prstatus = true;
-	} else if (note_is(nh, name, "QEMU")) {
-		if (nh->n_descsz < QEMU_STATE_V1_SIZE)
-			return iow_error_create(IOW_ERR_DATA, "%s: QEMU CPU state note at offset %"
-						PRIu64 " has %" PRIu32 " bytes, too few", c->path,
-						where, (uint32_t)nh->n_descsz);
-		memcpy(v, desc, sizeof(v));
-		err = cpu_slot(c, c->nqemu++, &cpu);
-		if (err)
-			return err;
-		/* Another version: its layout is unknown, but memory still is. */
-		if (v[0] != 1) {
-			cpu->qemu_unknown = true;
-			cpu->qemu_version = v[0];
-			return NULL;
-		}
-		if (v[1] < QEMU_STATE_V1_SIZE || v[1] > nh->n_descsz)
-			return iow_error_create(IOW_ERR_DATA, "%s: QEMU CPU state note at offset %"
-						PRIu64 " claims %" PRIu32 " bytes but holds %"
-						PRIu32 " (version 1 needs %zu)", c->path, where,
-						v[1], (uint32_t)nh->n_descsz, QEMU_STATE_V1_SIZE);
-		cpu->qemu_size = v[1] < sizeof(cpu->qemu) ? v[1] : (uint32_t)sizeof(cpu->qemu);
-		memcpy(&cpu->qemu, desc, cpu->qemu_size);
-		cpu->has_qemu = true;
-	} else if (note_is(nh, name, "VMCOREINFO") && !c->vmcoreinfo) {
-		/* Text lines KEY=VALUE (kernel/vmcore_info.c); keep it a C string. */
-		c->vmcoreinfo = strndup((const char *)desc, nh->n_descsz);
-		if (!c->vmcoreinfo)
-			return &iow_error_nomem;
-	}
-	return NULL;
-}
-
-static struct iow_error *read_notes(struct core *c, Elf *elf, const GElf_Phdr *ph, size_t idx)
-{
-	GElf_Nhdr nh;
-	Elf_Data *d;
-	size_t off = 0, next, name_off, desc_off;
-	struct iow_error *err;
-
-	if (ph->p_filesz > CORE_MAX_NOTES)
-		return iow_error_create(IOW_ERR_DATA, "%s: PT_NOTE (program header %zu) has %"
-					PRIu64 " bytes, more than the %u allowed", c->path, idx,
-					(uint64_t)ph->p_filesz, CORE_MAX_NOTES);
-	if (ph->p_offset > c->size || ph->p_filesz > c->size - ph->p_offset)
-		return iow_error_create(IOW_ERR_DATA, "%s: PT_NOTE (program header %zu) holds "
-					"file bytes [%" PRIu64 ", %" PRIu64 ") but the file has %"
-					PRIu64 " (truncated?)", c->path, idx,
-					(uint64_t)ph->p_offset,
-					(uint64_t)ph->p_offset + ph->p_filesz, c->size);
-	d = elf_getdata_rawchunk(elf, (int64_t)ph->p_offset, ph->p_filesz, ELF_T_NHDR);
-	if (!d)
-		return iow_error_create(IOW_ERR_DATA, "%s: PT_NOTE (program header %zu): %s",
-					c->path, idx, elf_errmsg(-1));
-	while (off < d->d_size) {
-		next = gelf_getnote(d, off, &nh, &name_off, &desc_off);
-		if (!next) {
-			/* Fewer bytes than a note header: padding, not a note. */
-			if (d->d_size - off < sizeof(Elf64_Nhdr))
-				break;
-			memcpy(&nh, (const char *)d->d_buf + off, sizeof(Elf64_Nhdr));
-			return iow_error_create(IOW_ERR_DATA, "%s: note at offset %" PRIu64
-						" overruns its PT_NOTE (name %" PRIu32 " bytes, "
-						"descriptor %" PRIu32 " bytes, %zu left)", c->path,
-						(uint64_t)(ph->p_offset + off),
-						(uint32_t)nh.n_namesz, (uint32_t)nh.n_descsz,
-						d->d_size - off);
-		}
-		err = add_note(c, &nh, (const char *)d->d_buf + name_off,
-			       (const uint8_t *)d->d_buf + desc_off, ph->p_offset + off);
-		if (err)
-			return err;
-		off = next;
-	}
-	return NULL;
+	if (ph->p_offset <= c->size && ph->p_filesz <= c->size - ph->p_offset)
+		return NULL;
+	return iow_error_create(IOW_ERR_DATA, "%s: %s (program header %zu) holds file bytes [%"
+				PRIu64 ", %" PRIu64 ") but the file has %" PRIu64 " (truncated?)",
+				c->path, kind, idx, (uint64_t)ph->p_offset,
+				(uint64_t)ph->p_offset + ph->p_filesz, c->size);
 }
 
 /* --- segments ------------------------------------------------------------- */
@@ -620,6 +354,8 @@ static bool seg_set(struct core_seg *s, const GElf_Phdr *ph, uint64_t addr, size
 
 static struct iow_error *add_load(struct core *c, const GElf_Phdr *ph, size_t idx)
 {
+	struct iow_error *err;
+
 	if (!ph->p_memsz || (ph->p_offset == QEMU_NOT_DUMPED && !ph->p_filesz))
 		return NULL;
 	if (ph->p_filesz > ph->p_memsz)
@@ -627,12 +363,8 @@ static struct iow_error *add_load(struct core *c, const GElf_Phdr *ph, size_t id
 					"file bytes (%" PRIu64 ") than memory bytes (%" PRIu64 ")",
 					c->path, idx, (uint64_t)ph->p_filesz,
 					(uint64_t)ph->p_memsz);
-	if (ph->p_offset > c->size || ph->p_filesz > c->size - ph->p_offset)
-		return iow_error_create(IOW_ERR_DATA, "%s: PT_LOAD (program header %zu) holds "
-					"file bytes [%" PRIu64 ", %" PRIu64 ") but the file has %"
-					PRIu64 " (truncated?)", c->path, idx,
-					(uint64_t)ph->p_offset,
-					(uint64_t)ph->p_offset + ph->p_filesz, c->size);
+	if ((err = iow_core_check_in_file(c, ph, idx, "PT_LOAD")))
+		return err;
 	/* An address of -1 means "none" (fs/proc/kcore.c writes p_paddr -1
 	 * for memory outside the direct map): the segment is left out of that
 	 * view. */
@@ -738,7 +470,7 @@ static struct iow_error *parse(struct core *c, Elf *elf)
 		if (ph.p_type == PT_LOAD)
 			err = add_load(c, &ph, i);
 		else if (ph.p_type == PT_NOTE && ph.p_filesz)
-			err = read_notes(c, elf, &ph, i);
+			err = iow_core_read_notes(c, elf, &ph, i);
 	}
 	if (err)
 		return err;

@@ -397,11 +397,65 @@ static struct iow_error *settle(struct iow_gdbstub *g, const char *what)
 	}
 }
 
+/* In a pipeline of N requests, trouble while waiting for one reply: a
+ * damaged reply fails only its request (*DAMAGED) and the stream stays in
+ * step; a '-' or a packet the decoder dropped ends them all. */
+static struct iow_error *pipeline_trouble(struct iow_gdbstub *g, struct exchange *x,
+					  const struct iow_rsp_event *ev, size_t n, bool *damaged)
+{
+	if (ev->type == IOW_RSP_EV_PACKET) {
+		/* No '-' even with acks: the stub would send its last packet
+		 * again, which may be a later reply.  The read that wants the
+		 * data asks again alone. */
+		*damaged = x->done = true;
+		return g->ack_mode ? iow_gdbstub_wire_send(g, "+", 1, "an acknowledgement") : NULL;
+	}
+	if (ev->type == IOW_RSP_EV_NACK && g->ack_mode)
+		/* The stub drops a request it says '-' to; which of them is
+		 * not worth the guess on a line that damages packets. */
+		return iow_error_create(IOW_ERR_PROTOCOL, "the stub at %s rejected one of %zu "
+					"pipelined requests", g->where, n);
+	if (ev->type == IOW_RSP_EV_ERROR)
+		/* which request it answered is no longer certain */
+		return iow_error_create(IOW_ERR_PROTOCOL, "the stub at %s sent a broken packet (%s)",
+					g->where, x->what);
+	return ev->type != IOW_RSP_EV_ACK ? junk(g, x, ev) : NULL;
+}
+
+/* Wait for the reply to X's request into R, until *DEADLINE (moved on by
+ * every intact packet: console output may take long in all).  Alone
+ * (PIPELINED 0), a damaged reply is asked for again and a '-' resends the
+ * request; in a pipeline of PIPELINED requests, see pipeline_trouble. */
+static struct iow_error *await_reply(struct iow_gdbstub *g, struct exchange *x, int64_t *deadline,
+				     struct iow_gdbstub_reply *r, size_t pipelined, bool *damaged)
+{
+	struct iow_rsp_event ev;
+	struct iow_error *err = NULL;
+
+	x->done = false;
+	while (!err && !x->done) {
+		if ((err = next_event(g, *deadline, x->what, &ev)))
+			break;
+		if (ev.type == IOW_RSP_EV_PACKET && ev.checksum_ok) {
+			*deadline = now_ms() + g->timeout_ms;
+			err = good_packet(g, x, &ev, r);
+		} else if (pipelined) {
+			err = pipeline_trouble(g, x, &ev, pipelined, damaged);
+		} else if (ev.type == IOW_RSP_EV_PACKET || ev.type == IOW_RSP_EV_ERROR) {
+			err = bad_packet(g, x, ev.type == IOW_RSP_EV_PACKET);
+		} else if (ev.type == IOW_RSP_EV_NACK && g->ack_mode) {
+			err = resend(g, x);
+		} else if (ev.type != IOW_RSP_EV_ACK) {
+			err = junk(g, x, &ev);
+		}
+	}
+	return err;
+}
+
 struct iow_error *iow_gdbstub_wire_transact(struct iow_gdbstub *g, const char *req,
 					    size_t reqlen, struct iow_gdbstub_reply *r)
 {
 	struct exchange x = { .done = false };
-	struct iow_rsp_event ev;
 	struct iow_error *err;
 	int64_t deadline;
 
@@ -418,22 +472,8 @@ struct iow_error *iow_gdbstub_wire_transact(struct iow_gdbstub *g, const char *r
 	g->t.stats.packets++;
 	err = iow_gdbstub_wire_send(g, g->pkt.data, g->pkt.len, x.name);
 	deadline = now_ms() + g->timeout_ms;
-	while (!err && !x.done) {
-		err = next_event(g, deadline, x.what, &ev);
-		if (err)
-			break;
-		if (ev.type == IOW_RSP_EV_PACKET && ev.checksum_ok) {
-			/* progress: console output may take long in all */
-			deadline = now_ms() + g->timeout_ms;
-			err = good_packet(g, &x, &ev, r);
-		} else if (ev.type == IOW_RSP_EV_PACKET || ev.type == IOW_RSP_EV_ERROR) {
-			err = bad_packet(g, &x, ev.type == IOW_RSP_EV_PACKET);
-		} else if (ev.type == IOW_RSP_EV_NACK && g->ack_mode) {
-			err = resend(g, &x);
-		} else if (ev.type != IOW_RSP_EV_ACK) {
-			err = junk(g, &x, &ev);
-		}
-	}
+	if (!err)
+		err = await_reply(g, &x, &deadline, r, 0, NULL);
 	if (!err && x.resends)
 		err = settle(g, x.what);
 	/* Whatever went wrong, a reply that is still to come must never be
@@ -452,7 +492,6 @@ struct iow_error *iow_gdbstub_wire_pipeline(struct iow_gdbstub *g, const char *c
 					    void *ctx)
 {
 	struct exchange x = { .done = false };
-	struct iow_rsp_event ev;
 	struct iow_error *err;
 	struct iow_gdbstub_reply r;
 	int64_t deadline;
@@ -478,37 +517,7 @@ struct iow_error *iow_gdbstub_wire_pipeline(struct iow_gdbstub *g, const char *c
 	for (i = 0; i < n && !err; i++) {
 		bool damaged = false;
 
-		x.done = false;
-		while (!err && !x.done) {
-			err = next_event(g, deadline, x.what, &ev);
-			if (err)
-				break;
-			if (ev.type == IOW_RSP_EV_PACKET && ev.checksum_ok) {
-				deadline = now_ms() + g->timeout_ms;
-				err = good_packet(g, &x, &ev, &r);
-			} else if (ev.type == IOW_RSP_EV_PACKET) {
-				/* This request failed; the stream is still in step.
-				 * No '-' even with acks: the stub would send its
-				 * last packet again, which may be a later reply.
-				 * The read that wants the data asks again alone. */
-				damaged = x.done = true;
-				if (g->ack_mode)
-					err = iow_gdbstub_wire_send(g, "+", 1, "an acknowledgement");
-			} else if (ev.type == IOW_RSP_EV_NACK && g->ack_mode) {
-				/* The stub drops a request it says '-' to; which
-				 * of them is not worth the guess on a line that
-				 * damages packets. */
-				err = iow_error_create(IOW_ERR_PROTOCOL, "the stub at %s rejected one "
-						       "of %zu pipelined requests", g->where, n);
-			} else if (ev.type == IOW_RSP_EV_ERROR) {
-				/* a packet the decoder dropped: which request it
-				 * answered is no longer certain */
-				err = iow_error_create(IOW_ERR_PROTOCOL, "the stub at %s sent a "
-						       "broken packet (%s)", g->where, x.what);
-			} else if (ev.type != IOW_RSP_EV_ACK) {
-				err = junk(g, &x, &ev);
-			}
-		}
+		err = await_reply(g, &x, &deadline, &r, n, &damaged);
 		if (!err)
 			each(ctx, i, damaged ? NULL : &r);
 	}

@@ -1,7 +1,8 @@
-/* gdbstub-wire: the connection under the gdbstub back end, private to
- * src/target: sockets with a timeout on every wait, acknowledgements while
- * the stub wants them, bounded retries and garbage, and one request with
- * its one reply.  gdbstub.c builds the requests and reads the replies.
+/* gdbstub-wire: the gdbstub back end's insides, private to src/target.
+ * gdbstub-wire.c is the connection under it: sockets with a timeout on
+ * every wait, acknowledgements while the stub wants them, bounded retries
+ * and garbage, and one request with its one reply.  gdbstub.c builds the
+ * requests and reads the replies; gdbstub-regs.c reads registers.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef IOW_TARGET_GDBSTUB_WIRE_H
@@ -10,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "rsp/rsp.h"
 #include "target/target.h"
@@ -85,5 +87,21 @@ struct iow_error *iow_gdbstub_wire_pipeline(struct iow_gdbstub *g, const char *c
 					    void (*each)(void *ctx, size_t i,
 							 const struct iow_gdbstub_reply *r),
 					    void *ctx);
+
+/* The request built in G->req, or the string REQ: its reply into R. */
+static inline struct iow_error *iow_gdbstub_transact_req(struct iow_gdbstub *g,
+							 struct iow_gdbstub_reply *r)
+{
+	return iow_gdbstub_wire_transact(g, (const char *)g->req.data, g->req.len, r);
+}
+
+static inline struct iow_error *iow_gdbstub_transact_str(struct iow_gdbstub *g, const char *req,
+							 struct iow_gdbstub_reply *r)
+{
+	return iow_gdbstub_wire_transact(g, req, strlen(req), r);
+}
+
+/* The back end's read_reg (gdbstub-regs.c). */
+struct iow_error *iow_gdbstub_read_reg(struct iow_target *t, const char *name, uint64_t *val);
 
 #endif

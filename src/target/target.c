@@ -647,6 +647,16 @@ struct iow_error *iow_target_read_reg(struct iow_target *t, const char *name, ui
 	return t->ops->read_reg(t, name, val);
 }
 
+bool iow_target_can_read(struct iow_target *t, enum iow_space space)
+{
+	return !t->ops->can_read || t->ops->can_read(t, space);
+}
+
+const char *iow_target_vmcoreinfo(struct iow_target *t)
+{
+	return t->ops->vmcoreinfo ? t->ops->vmcoreinfo(t) : NULL;
+}
+
 struct iow_error *iow_target_monitor(struct iow_target *t, const char *cmd, struct iow_buf *out)
 {
 	if (!t->ops->monitor)

@@ -88,6 +88,13 @@ struct iow_target_ops {
 	 * now (then nothing was sent).  PHYS reads come inside a batch. */
 	struct iow_error *(*read_many)(struct iow_target *t, enum iow_space space,
 				       struct iow_target_span *spans, size_t n);
+	/* Optional (NULL: both): whether reads in SPACE can work at all: a
+	 * core without virtual addresses, or a stub without physical mode,
+	 * says no.  A yes promises no single read. */
+	bool (*can_read)(struct iow_target *t, enum iow_space space);
+	/* Optional (NULL: none): the kernel's VMCOREINFO note that the target
+	 * carries (an ELF core's), NUL-terminated, or NULL. */
+	const char *(*vmcoreinfo)(struct iow_target *t);
 	/* Free the back end's own struct (which embeds T).  Called by
 	 * iow_target_destroy() after the generic part is gone. */
 	void (*destroy)(struct iow_target *t);
@@ -142,6 +149,11 @@ void iow_target_prefetch(struct iow_target *t, enum iow_space space, const uint6
 			 const size_t *lens, size_t n);
 /* Whether LEN bytes at ADDR are all in the cache (nothing is read). */
 bool iow_target_cached(struct iow_target *t, enum iow_space space, uint64_t addr, size_t len);
+/* What the target can give, asked of the back end (never inferred from
+ * its name): reads in SPACE at all, and the kernel's VMCOREINFO text (NULL
+ * if it has none). */
+bool iow_target_can_read(struct iow_target *t, enum iow_space space);
+const char *iow_target_vmcoreinfo(struct iow_target *t);
 /* Whether a prefetch saves anything now (the back end takes groups of
  * reads): a walker skips the work of gathering hints otherwise. */
 bool iow_target_can_prefetch(struct iow_target *t);
@@ -212,9 +224,8 @@ struct iow_error *iow_gdbstub_dial(const char *addr, int timeout_ms, int *fd);
 /* Open an ELF core: QEMU's dump-guest-memory output or a kdump ELF vmcore.
  * Physical reads come from PT_LOAD p_paddr; virtual reads from p_vaddr where
  * the dump has them (the kernel layer translates the rest through the page
- * tables).  Registers come from the dump's per-CPU notes. */
+ * tables).  Registers come from the dump's per-CPU notes; its VMCOREINFO
+ * note is iow_target_vmcoreinfo(). */
 struct iow_error *iow_core_open(const char *path, struct iow_target **out);
-/* The VMCOREINFO note's text, if the core has one (NUL-terminated), else NULL. */
-const char *iow_core_vmcoreinfo(struct iow_target *t);
 
 #endif

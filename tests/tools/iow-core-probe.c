@@ -71,7 +71,7 @@ static double now_s(void)
 
 static struct iow_error *vmcoreinfo(struct iow_target *t, const char *key)
 {
-	const char *text = iow_core_vmcoreinfo(t), *p;
+	const char *text = iow_target_vmcoreinfo(t), *p;
 	size_t n = key ? strlen(key) : 0;
 
 	if (!text)

@@ -316,7 +316,7 @@ static void test_good(void)
 		printf("#   %s\n", err->message);
 	if (!t)
 		goto out;
-	tap_is_str(iow_core_vmcoreinfo(t), VMCI, "VMCOREINFO text");
+	tap_is_str(iow_target_vmcoreinfo(t), VMCI, "VMCOREINFO text");
 	tap_is_str(t->ops->name, "core", "back end name");
 	tap_ok(!t->ops->monitor, "no monitor");
 
@@ -400,7 +400,7 @@ static void test_variants(void)
 		iow_error_destroy(err);
 		expect_reg(t, "k_gs_base", KGS);
 		expect_reg(t, "kernel_gs_base", KGS);
-		tap_ok(!iow_core_vmcoreinfo(t), "no VMCOREINFO note: NULL");
+		tap_ok(!iow_target_vmcoreinfo(t), "no VMCOREINFO note: NULL");
 	}
 	iow_target_destroy(t);
 
@@ -441,7 +441,7 @@ static void test_variants(void)
 	if (!tap_ok(t, "kdump-style core with overlapping text segment opens"))
 		printf("#   %s\n", err->message);
 	if (t) {
-		tap_is_str(iow_core_vmcoreinfo(t), VMCI, "VMCOREINFO without trailing NULs");
+		tap_is_str(iow_target_vmcoreinfo(t), VMCI, "VMCOREINFO without trailing NULs");
 		err = t->ops->read(t, IOW_SPACE_VIRT, 0xffffffff81000ff0ull, buf, 32);
 		tap_ok(!err && bytes_ok(buf, 0x101ff0, 32, 0), "text read by its p_vaddr");
 		iow_error_destroy(err);
@@ -699,7 +699,7 @@ static void test_hostile(void)
 				iow_error_destroy(t->ops->read(t, IOW_SPACE_VIRT,
 							       DMAP + 0x200ff0, buf, 64));
 				iow_error_destroy(iow_target_read_reg(t, "cr3", &(uint64_t){ 0 }));
-				iow_core_vmcoreinfo(t);
+				iow_target_vmcoreinfo(t);
 			} else {
 				bad += !err;
 			}
