@@ -27,11 +27,6 @@ void iow_render_proc_pat(const struct iow_pat *pat, struct iow_sink *out)
 				pat->memtypes[i].end, iow_cache_mode_name(pat->memtypes[i].type));
 }
 
-static const char *leaf_name(uint64_t size)
-{
-	return size == 4096 ? "4K" : size == (2u << 20) ? "2M" : size == (1u << 30) ? "1G" : "?";
-}
-
 static void run_line(const struct iow_map_run *run, const struct iow_pat *pat, bool color,
 		     struct iow_sink *out)
 {
@@ -44,7 +39,7 @@ static void run_line(const struct iow_map_run *run, const struct iow_pat *pat, b
 		return;
 	}
 	iow_sink_printf(out, "    0x%016" PRIx64 " %9s  phys 0x%" PRIx64 "-0x%" PRIx64 "  %s pages  %-3s",
-			run->va, sz, run->pa, run->pa + run->size - 1, leaf_name(run->leaf_size),
+			run->va, sz, run->pa, run->pa + run->size - 1, iow_leaf_size_name(run->leaf_size),
 			iow_memtype_name(run->mode));
 	if (run->ram) {
 		iow_sink_puts(out, "  RAM");

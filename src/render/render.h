@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/join.h"
 #include "model/mapping.h"
 #include "model/pat.h"
 #include "model/resource.h"
@@ -16,14 +17,11 @@
 #include "util/error.h"
 #include "util/sink.h"
 
-struct iow_json;
 struct iow_render_opts {
-	/* Called after each resource of a tree, to show what is attached to it
-	 * (the mappings that cover it): in text with the tree guide's width,
-	 * or inside the resource's JSON object.  NULL: nothing. */
-	void (*attached)(void *ctx, const struct iow_resource *r, const char *guide, struct iow_sink *out);
-	void (*attached_json)(void *ctx, const struct iow_resource *r, struct iow_json *j);
-	void *ctx;
+	/* The mappings joined with the tree, shown under each resource (in
+	 * text, with the tree guide's width; in JSON, as "mapped_by"), or
+	 * NULL: none. */
+	const struct iow_join *join;
 	bool color;          /* ANSI colours (a terminal) */
 	int max_depth;       /* tree: levels below the root to show; < 0: all */
 	bool have_addr;      /* tree: only the resources containing ADDR ... */
