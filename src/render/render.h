@@ -9,10 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/check.h"
 #include "model/join.h"
 #include "model/mapping.h"
 #include "model/pat.h"
 #include "model/resource.h"
+#include "model/snapshot.h"
 #include "model/vmap.h"
 #include "util/error.h"
 #include "util/sink.h"
@@ -62,5 +64,13 @@ void iow_render_vmap_json(const struct iow_vmap_list *l, const struct iow_error 
 			  struct iow_sink *out);
 /* /proc/vmallocinfo, line for line, in the kernel's order. */
 void iow_render_proc_vmallocinfo(const struct iow_vmap_list *l, struct iow_sink *out);
+
+/* check's report: each violation and note, then the verdict line (EXPECT:
+ * a saved layout was compared too). */
+void iow_render_check(const struct iow_check *c, bool expect, struct iow_sink *out);
+/* The same as JSON: the violations (notes only counted). */
+void iow_render_check_json(const struct iow_check *c, struct iow_sink *out);
+/* A snapshot, header first, as check --expect reads it back. */
+void iow_render_snapshot(const struct iow_snapshot *s, struct iow_sink *out);
 
 #endif
