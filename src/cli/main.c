@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "commands/commands.h"
+#include "debuginfo/discover.h"
 #include "relay/relay.h"
 
 /* The exit status: one rule, stated here once; --help prints it, and the

@@ -37,10 +37,8 @@ struct iow_session {
 
 /* Open the kernel of a session whose target is set: with its vmlinux if
  * given, else with the one that matches the running kernel's build ID (see
- * session.c for where it looks). */
+ * debuginfo/discover.h for where it looks). */
 struct iow_error *iow_session_open_kernel(struct iow_session *s, const struct iow_kernel_opts *opts);
-/* The GDB process above us (parent, or the shell GDB ran us through), or 0. */
-pid_t iow_find_gdb_pid(void);
 void iow_session_fini(struct iow_session *s);
 
 struct iow_command {
