@@ -50,17 +50,13 @@ static struct iow_error *snapshot(struct iow_session *s, const struct state *st,
 	return NULL;
 }
 
-struct iow_error *iow_cmd_snapshot(struct iow_session *s, int argc, char **argv, struct iow_sink *out)
+struct iow_error *iow_cmd_snapshot(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out)
 {
 	struct state st;
 	struct iow_snapshot snap = { 0 };
 	struct iow_error *err;
 
-	(void)argv;
-	if (argc > 1)
-		return iow_error_create(IOW_ERR_INVALID, "usage: snapshot > FILE");
-	if (s->args_only)
-		return NULL;
+	(void)a;
 	if (!(err = load(s, &st)) && !(err = snapshot(s, &st, &snap)))
 		iow_render_snapshot(&snap, out);
 	iow_snapshot_fini(&snap);
@@ -91,26 +87,14 @@ static struct iow_error *read_expect(const char *path, struct iow_snapshot *snap
 	return err;
 }
 
-struct iow_error *iow_cmd_check(struct iow_session *s, int argc, char **argv, struct iow_sink *out)
+struct iow_error *iow_cmd_check(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out)
 {
 	struct iow_snapshot expected = { 0 }, now = { 0 };
 	struct iow_check c = { 0 };
-	const char *expect = NULL;
-	bool json = s->json;
+	const char *expect = a->expect;
 	struct state st;
 	struct iow_error *err;
-	int i;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--expect") == 0 && i + 1 < argc)
-			expect = argv[++i];
-		else if (strcmp(argv[i], "--json") == 0)
-			json = true;
-		else
-			return iow_error_create(IOW_ERR_INVALID, "usage: check [--expect FILE] [--json]");
-	}
-	if (s->args_only)
-		return NULL;
 	if (expect && (err = read_expect(expect, &expected)))
 		goto out_expected;
 	if ((err = load(s, &st)))
@@ -122,7 +106,7 @@ struct iow_error *iow_cmd_check(struct iow_session *s, int argc, char **argv, st
 			err = &iow_error_nomem;
 		goto out;
 	}
-	if (json)
+	if (a->json)
 		iow_render_check_json(&c, out);
 	else
 		iow_render_check(&c, expect != NULL, out);

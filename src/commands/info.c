@@ -34,24 +34,20 @@ static void signed_hex(uint64_t v, char *buf, size_t len)
 		snprintf(buf, len, "0x%" PRIx64, v);
 }
 
-struct iow_error *iow_cmd_info(struct iow_session *s, int argc, char **argv, struct iow_sink *out)
+struct iow_error *iow_cmd_info(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out)
 {
 	const struct iow_kernel_layout *l;
 	char id[129], pbase[24];
 	uint64_t ram = 0;
 	size_t i;
 
-	if (argc > 1)
-		return iow_error_create(IOW_ERR_INVALID, "info takes no arguments");
-	if (s->args_only)
-		return NULL;
 	l = iow_kernel_layout(s->kernel);
 	hex(l->build_id, l->build_id_len, id);
 	for (i = 0; i < l->nr_ram; i++)
 		ram += l->ram[i].end - l->ram[i].start;
 	signed_hex(l->phys_base, pbase, sizeof(pbase));
 
-	if (s->json) {
+	if (a->json) {
 		struct iow_json j;
 
 		iow_json_init(&j, out);

@@ -39,24 +39,17 @@ static struct iow_error *leaf_mode(struct iow_kernel *k, const struct iow_transl
 	}
 }
 
-struct iow_error *iow_cmd_pte(struct iow_session *s, int argc, char **argv, struct iow_sink *out)
+struct iow_error *iow_cmd_pte(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out)
 {
 	const struct iow_kernel_layout *l;
 	struct iow_translation tr;
 	struct iow_error *err, *why = NULL;
 	const char *mode = NULL;
 	unsigned pat_index = 0;
-	char flags[128], *end;
-	uint64_t va;
+	char flags[128];
+	uint64_t va = a->addr.value;
 	int i;
 
-	if (argc != 2)
-		return iow_error_create(IOW_ERR_INVALID, "usage: pte ADDR");
-	va = strtoull(argv[1], &end, 0);
-	if (*end || end == argv[1])
-		return iow_error_create(IOW_ERR_INVALID, "pte: '%s' is not an address", argv[1]);
-	if (s->args_only)
-		return NULL;
 	l = iow_kernel_layout(s->kernel);
 	if ((err = iow_kernel_translate(s->kernel, va, &tr)))
 		return err;
@@ -66,7 +59,7 @@ struct iow_error *iow_cmd_pte(struct iow_session *s, int argc, char **argv, stru
 			return err;
 	}
 
-	if (s->json) {
+	if (a->json) {
 		struct iow_json j;
 
 		iow_json_init(&j, out);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -294,16 +295,6 @@ static void say(struct relay *r, struct iow_sink *out, const char *fmt, ...)
 	iow_sink_puts(out, buf);
 }
 
-static void help(struct iow_sink *out)
-{
-	const struct iow_command *c;
-
-	iow_sink_puts(out, "Usage: iomem-walk [--json] [--stats] [--vmlinux FILE] SUBCOMMAND [ARGS...]\n"
-			   "Subcommands:\n");
-	for (c = iow_commands(); c->name; c++)
-		iow_sink_printf(out, "  %-8s %-8s %s\n", c->name, c->args, c->help);
-}
-
 static struct iow_error *session(struct relay *r)
 {
 	struct iow_gdbstub_opts go = { .timeout_ms = r->o->timeout_ms ? r->o->timeout_ms : 5000,
@@ -378,28 +369,27 @@ static void say_gdb_view(struct relay *r, struct iow_sink *out, uint64_t gdb_tex
  * that fixes GDB's view.  A kernel that cannot be read yet (no matching
  * vmlinux, say) is said, not failed: the relay is loaded all the same, and
  * the next command may name the vmlinux. */
-static struct iow_error *gdb_view(struct relay *r, const char *arg, struct iow_sink *out)
+static struct iow_error *gdb_view(struct relay *r, const struct iow_relay_line *l, struct iow_sink *out)
 {
-	bool quiet = strcmp(arg, "--quiet") == 0;
 	struct iow_error *err;
 	uint64_t text;
 
-	if (!quiet)
+	if (!l->quiet)
 		say(r, out, "iomem-walk: relaying GDB's remote connection: try 'iomem-walk help'\n");
 	if ((err = session(r))) {
 		if (iow_error_is_link(err) || err == &iow_error_nomem)
 			return err; /* the connection itself is in trouble */
-		if (!quiet)
+		if (!l->quiet)
 			say(r, out, "iomem-walk: note: the kernel cannot be read yet: %s\n", err->message);
 		iow_error_destroy(err);
 		return NULL;
 	}
-	if (!*arg || quiet)
+	if (!l->text.given || l->quiet)
 		return NULL;
 	if ((err = iow_kernel_symbol(r->s.kernel, "_text", &text)))
 		return err;
-	if (strtoull(arg, NULL, 0) != text)
-		say_gdb_view(r, out, strtoull(arg, NULL, 0), text);
+	if (l->text.value != text)
+		say_gdb_view(r, out, l->text.value, text);
 	return NULL;
 }
 
@@ -418,46 +408,26 @@ static struct iow_error *restore_gdb_mode(struct relay *r, struct iow_error *err
 	return err;
 }
 
+static const struct iow_opt gdb_view_opts[] = {
+	{ .name = "quiet", .kind = IOW_OPT_FLAG, .at = offsetof(struct iow_relay_line, quiet),
+	  .help = "say nothing unless the connection fails" },
+	{ .name = "ADDR", .kind = IOW_OPT_ADDR, .flags = IOW_OPT_POSITIONAL, .at = offsetof(struct iow_relay_line, text),
+	  .help = "GDB's &_text, to check GDB's symbols against the kernel's KASLR offset" },
+	{ .name = NULL },
+};
+
 struct iow_error *iow_relay_parse_line(char *line, struct iow_relay_line *l)
 {
-	static char tree[] = "tree";
-	char **argv = l->argv;
-	int i = 1;
+	static const char *const own[] = { "gdb-view", NULL };
+	struct iow_error *err;
+	int used;
 
 	memset(l, 0, sizeof(*l));
-	l->argc = iow_relay_split_words(line, argv, IOW_RELAY_MAX_ARGS - 1); /* room for a default word */
-	for (; i < l->argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--json") == 0) {
-			l->json = true;
-		} else if (strcmp(argv[i], "--stats") == 0) {
-			l->stats = true;
-		} else if (strcmp(argv[i], "--vmlinux") == 0 && i + 1 < l->argc) {
-			l->vmlinux = argv[++i];
-		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			l->help = true;
-			return NULL;
-		} else {
-			return iow_error_create(IOW_ERR_INVALID, "unknown option %s (iomem-walk help)", argv[i]);
-		}
-	}
-	if (i < l->argc && strcmp(argv[i], "help") == 0) {
-		l->help = true;
-		return NULL;
-	}
-	if (i >= l->argc) { /* iomem-walk alone: the annotated tree (DESIGN §2) */
-		argv[i] = tree;
-		l->argc = i + 1;
-	}
-	if (strcmp(argv[i], "gdb-view") == 0 && l->argc - i <= 2) {
-		l->gdb_view = i + 1 < l->argc ? argv[i + 1] : "";
-		return NULL;
-	}
-	l->cmd = iow_command_find(argv[i]);
-	if (!l->cmd)
-		return iow_error_create(IOW_ERR_INVALID, "unknown subcommand '%s' (iomem-walk help)", argv[i]);
-	l->cmd_argc = l->argc - i;
-	l->cmd_argv = argv + i;
-	return NULL;
+	l->argc = iow_relay_split_words(line, l->argv, IOW_RELAY_MAX_ARGS);
+	if ((err = iow_cmdline_parse(IOW_FRONT_GDB, l->argc, l->argv, own, &l->c)) || !l->c.own)
+		return err;
+	l->gdb_view = true;
+	return iow_opts_parse("gdb-view", gdb_view_opts, 0, l->c.own_argc - 1, l->c.own_argv + 1, l, &used);
 }
 
 static struct iow_error *run_line(struct relay *r, char *line, struct iow_sink *out)
@@ -467,37 +437,30 @@ static struct iow_error *run_line(struct relay *r, char *line, struct iow_sink *
 	struct timespec t0, t1;
 	struct iow_target_stats before;
 
-	if (l.vmlinux) {
+	if (l.c.g.vmlinux) {
 		/* A new vmlinux: a new session.  Taken even when the line goes
 		 * wrong after it, as it always was. */
 		free(r->vmlinux);
-		r->vmlinux = strdup(l.vmlinux);
+		r->vmlinux = strdup(l.c.g.vmlinux);
 		iow_session_fini(&r->s);
 	}
 	if (err)
 		return err;
-	r->s.json = l.json;
-	if (l.help) {
-		help(out);
+	if (l.c.help) {
+		iow_usage(IOW_FRONT_GDB, l.c.cmd, out);
 		return NULL;
 	}
 	if (l.gdb_view)
-		return gdb_view(r, l.gdb_view, out);
+		return gdb_view(r, &l, out);
 	if ((err = session(r)))
 		return err;
 	before = *iow_target_stats(r->s.target);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	err = l.cmd->run(&r->s, l.cmd_argc, l.cmd_argv, out);
+	err = l.c.cmd->run(&r->s, &l.c.args, out);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (l.stats && r->s.target) {
-		const struct iow_target_stats *st = iow_target_stats(r->s.target);
-
-		iow_sink_printf(out, "stats: %" PRIu64 " round trips (%" PRIu64 " packets), %" PRIu64
-				" bytes sent, %" PRIu64 " bytes received, %.1f ms\n",
-				st->round_trips - before.round_trips, st->packets - before.packets,
-				st->bytes_sent - before.bytes_sent, st->bytes_received - before.bytes_received,
-				(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-	}
+	if (l.c.g.stats && r->s.target)
+		iow_stats_print(r->s.target, &before,
+				(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6, out);
 	return err;
 }
 
