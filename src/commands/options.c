@@ -50,52 +50,47 @@ static struct iow_error *argument(const struct iow_opt *o, bool spell_choices, s
 	return err;
 }
 
-struct iow_error *iow_opts_synopsis(const struct iow_opt *schema, struct iow_buf *b)
+/* "[--depth N]", "[--iomem|--ioports]" (alternatives that set one field);
+ * *O moves past the alternatives. */
+static struct iow_error *option_usage(const struct iow_opt **o, struct iow_buf *b)
+{
+	const struct iow_opt *p = *o;
+	struct iow_error *err = iow_buf_printf(b, "[--%s", p->name);
+
+	while (!err && p->kind == IOW_OPT_SET && p[1].name && p[1].kind == IOW_OPT_SET && p[1].at == p->at)
+		err = iow_buf_printf(b, "|--%s", (++p)->name);
+	if (!err && takes_value(p))
+		err = iow_buf_printf(b, " %s", p->arg ? p->arg : "VALUE");
+	*o = p;
+	return err ? err : iow_buf_putc(b, ']');
+}
+
+/* The usage words of SCHEMA: with OPTIONS, the options too, and the
+ * choices of an argument spelled out; else the arguments by name. */
+static struct iow_error *usage_words(const struct iow_opt *schema, bool options, struct iow_buf *b)
 {
 	struct iow_error *err = NULL;
 	const struct iow_opt *o;
-	bool first = true;
+	const char *sep = "";
 
 	for (o = schema; !err && o->name; o++) {
-		if (o->flags & IOW_OPT_STOP)
+		if ((o->flags & IOW_OPT_STOP) || (!options && !positional(o)))
 			continue;
-		if (!first)
-			err = iow_buf_putc(b, ' ');
-		first = false;
-		if (err)
-			break;
-		if (positional(o)) {
-			err = argument(o, true, b);
-			continue;
-		}
-		/* alternatives that set one field: [--iomem|--ioports] */
-		err = iow_buf_printf(b, "[--%s", o->name);
-		while (!err && o->kind == IOW_OPT_SET && o[1].name && o[1].kind == IOW_OPT_SET && o[1].at == o->at)
-			err = iow_buf_printf(b, "|--%s", (++o)->name);
-		if (!err && takes_value(o))
-			err = iow_buf_printf(b, " %s", o->arg ? o->arg : "VALUE");
-		if (!err)
-			err = iow_buf_putc(b, ']');
+		if (!(err = iow_buf_printf(b, "%s", sep)))
+			err = positional(o) ? argument(o, options, b) : option_usage(&o, b);
+		sep = " ";
 	}
 	return err;
 }
 
+struct iow_error *iow_opts_synopsis(const struct iow_opt *schema, struct iow_buf *b)
+{
+	return usage_words(schema, true, b);
+}
+
 struct iow_error *iow_opts_arguments(const struct iow_opt *schema, struct iow_buf *b)
 {
-	struct iow_error *err = NULL;
-	const struct iow_opt *o;
-	bool first = true;
-
-	for (o = schema; !err && o->name; o++) {
-		if (!positional(o))
-			continue;
-		if (!first)
-			err = iow_buf_putc(b, ' ');
-		first = false;
-		if (!err)
-			err = argument(o, false, b);
-	}
-	return err;
+	return usage_words(schema, false, b);
 }
 
 #define HELP_COLUMN 22

@@ -223,7 +223,7 @@ void iow_render_resource_json(const struct iow_resource_tree *tree, const struct
 	iow_json_hex(&j, "root_start", tree->root.start);
 	iow_json_hex(&j, "root_end", tree->root.end);
 	iow_json_u64(&j, "count", tree->count);
-	iow_json_string(&j, "error", o->stopped ? iow_error_message(o->stopped) : NULL);
+	iow_json_stopped(&j, o->stopped);
 	iow_json_begin_array(&j, "resources");
 	for (c = tree->root.child; c; c = c->sibling)
 		if (shown(c, o))
