@@ -191,6 +191,8 @@ static void check_mappings(struct iow_buf *b)
 
 	hpet.phys_addr = 0xfed00000;
 	fx_reserve(&pat, 0xfed00000, 0xfed01000, IOW_MT_UC_MINUS);
+	/* no reservation is shown for RAM, even one that covers it */
+	fx_reserve(&pat, 0x19d00000, 0x19e00000, IOW_MT_WC);
 	m = fx_map(&set, &hpet, 0xffffc90000000000ULL, 0x2000, true);
 	r = fx_run(m, 0xfed00000, 0x1000, 4096, IOW_MT_UC_MINUS, false);
 	r->leaf = 0x8000000fed0017bULL;
@@ -273,6 +275,13 @@ static void check_mappings(struct iow_buf *b)
 		       "      \"phys_end\": \"0x19d45000\",\n"
 		       "      \"virt\": \"0xffffc90000400000\",\n"
 		       "      \"text\": \"RAM 0x19d44000-0x19d44fff is mapped WC at 0xffffc90000400000 but WB by the direct map\"\n"
+		       "    },\n"
+		       "    {\n"
+		       "      \"kind\": \"unused-reservation\",\n"
+		       "      \"phys_start\": \"0x19d00000\",\n"
+		       "      \"phys_end\": \"0x19e00000\",\n"
+		       "      \"text\": \"reservation [mem 0x0000000019d00000-0x0000000019e00000] write-combining has no kernel "
+		       "mapping\"\n"
 		       "    }\n"
 		       "  ],\n"
 		       "  \"error\": null\n"
