@@ -77,11 +77,7 @@ static inline struct iow_mapping *fx_map(struct iow_mapping_set *set, const stru
 	if (iow_array_reserve(&set->m, &set->cap, set->n + 1, sizeof(*set->m)))
 		abort();
 	m = &set->m[set->n++];
-	memset(m, 0, sizeof(*m));
-	m->area = area;
-	m->va = va;
-	m->size = size;
-	m->ioremap = ioremap;
+	*m = (struct iow_mapping){ .area = area, .va = va, .size = size, .ioremap = ioremap };
 	return m;
 }
 
@@ -95,14 +91,8 @@ static inline struct iow_map_run *fx_run(struct iow_mapping *m, uint64_t pa, uin
 	if (iow_array_reserve(&m->runs, &m->runs_cap, m->nruns + 1, sizeof(*m->runs)))
 		abort();
 	r = &m->runs[m->nruns++];
-	memset(r, 0, sizeof(*r));
-	r->va = va;
-	r->size = size;
-	r->present = true;
-	r->pa = pa;
-	r->leaf_size = leaf_size;
-	r->mode = mode;
-	r->ram = ram;
+	*r = (struct iow_map_run){ .va = va, .size = size, .present = true, .pa = pa, .leaf_size = leaf_size,
+				   .mode = mode, .ram = ram };
 	m->any_ram |= ram;
 	m->any_io |= !ram;
 	return r;

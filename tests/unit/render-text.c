@@ -106,6 +106,20 @@ static void tree_text(const void *arg, struct iow_sink *out)
 	iow_render_resource_tree(c->tree, &c->o, out);
 }
 
+/* The annotated tree's lines, as the tests below expect them. */
+#define ROOT "iomem_resource  00000000-ffffffffff  PCI mem\n"
+#define RESERVED "|-00000000-00000fff     4 KiB  Reserved  [MEM BUSY]\n"
+#define LOW_RAM "|-00001000-0009fbff   635 KiB  System RAM  [MEM SYSRAM BUSY]\n"
+#define NO_NAME "| `-00001000-00001fff     4 KiB  <BAD>  [MEM BUSY]\n"
+#define BUS "|-fe000000-febfffff    12 MiB  PCI Bus 0000:00  [MEM WINDOW]\n"
+#define DEV "| `-fe000000-fe003fff    16 KiB  0000:00:02.0  [MEM PREFETCH SIZEALIGN MEM_64 0xc]\n"
+#define DEEP "|   `-fe000000-fe000fff     4 KiB  deep  [MEM BUSY]\n"
+#define HPET "|-fed00000-fed003ff     1 KiB  HPET 0  [MEM BUSY]\n"
+#define HIGH_RAM "|-100000000-27fffffff     6 GiB  System RAM  [MEM SYSRAM BUSY]\n"
+/* the first six lines of the whole tree */
+#define TO_DEV ROOT RESERVED LOW_RAM NO_NAME BUS DEV
+#define WINDOW "`-380000000000-3807ffffffff    32 GiB  PCI Bus 0000:00  [MEM PREFETCH WINDOW desc=42]\n"
+
 static void check_tree(struct trees *t)
 {
 	struct tree_call c = { &t->iomem, { .max_depth = -1 } };
@@ -116,40 +130,35 @@ static void check_tree(struct trees *t)
 	struct iow_join j;
 
 	tap_ok(fx_same(out_of(tree_text, &c),
-		       "iomem_resource  00000000-ffffffffff  PCI mem\n"
-		       "|-00000000-00000fff     4 KiB  Reserved  [MEM BUSY]\n"
-		       "|-00001000-0009fbff   635 KiB  System RAM  [MEM SYSRAM BUSY]\n"
-		       "| `-00001000-00001fff     4 KiB  <BAD>  [MEM BUSY]\n"
-		       "|-fe000000-febfffff    12 MiB  PCI Bus 0000:00  [MEM WINDOW]\n"
-		       "| `-fe000000-fe003fff    16 KiB  0000:00:02.0  [MEM PREFETCH SIZEALIGN MEM_64 0xc]\n"
-		       "|   `-fe000000-fe000fff     4 KiB  deep  [MEM BUSY]\n"
+		       TO_DEV
+		       DEEP
 		       "|     `-fe000000-fe0007ff     2 KiB  deep  [MEM BUSY]\n"
 		       "|       `-fe000000-fe0003ff     1 KiB  deep  [MEM BUSY]\n"
 		       "|         `-fe000000-fe0001ff     512 B  deep  [MEM BUSY]\n"
 		       "|           `-fe000000-fe0000ff     256 B  deep  [MEM BUSY]\n"
-		       "|-fed00000-fed003ff     1 KiB  HPET 0  [MEM BUSY]\n"
-		       "|-100000000-27fffffff     6 GiB  System RAM  [MEM SYSRAM BUSY]\n"
-		       "`-380000000000-3807ffffffff    32 GiB  PCI Bus 0000:00  [MEM PREFETCH WINDOW desc=42]\n"),
+		       HPET
+		       HIGH_RAM
+		       WINDOW),
 	       "the annotated tree: guides, sizes, flags (unnamed bits as hex), descriptors");
 
 	c.o.max_depth = 1;
 	tap_ok(fx_same(out_of(tree_text, &c),
-		       "iomem_resource  00000000-ffffffffff  PCI mem\n"
-		       "|-00000000-00000fff     4 KiB  Reserved  [MEM BUSY]\n"
-		       "|-00001000-0009fbff   635 KiB  System RAM  [MEM SYSRAM BUSY]\n"
-		       "|-fe000000-febfffff    12 MiB  PCI Bus 0000:00  [MEM WINDOW]\n"
-		       "|-fed00000-fed003ff     1 KiB  HPET 0  [MEM BUSY]\n"
-		       "|-100000000-27fffffff     6 GiB  System RAM  [MEM SYSRAM BUSY]\n"
-		       "`-380000000000-3807ffffffff    32 GiB  PCI Bus 0000:00  [MEM PREFETCH WINDOW desc=42]\n"),
+		       ROOT
+		       RESERVED
+		       LOW_RAM
+		       BUS
+		       HPET
+		       HIGH_RAM
+		       WINDOW),
 	       "--depth 1: the root's children only");
 
 	c.o.have_addr = true;
 	c.o.addr = 0xfe003000;
 	tap_ok(fx_same(out_of(tree_text, &c),
-		       "iomem_resource  00000000-ffffffffff  PCI mem\n"
-		       "|-fe000000-febfffff    12 MiB  PCI Bus 0000:00  [MEM WINDOW]\n"
-		       "| `-fe000000-fe003fff    16 KiB  0000:00:02.0  [MEM PREFETCH SIZEALIGN MEM_64 0xc]\n"
-		       "|   `-fe000000-fe000fff     4 KiB  deep  [MEM BUSY]\n"),
+		       ROOT
+		       BUS
+		       DEV
+		       DEEP),
 	       "ADDR with --depth 1: the resources holding it, and one level of the innermost's subtree");
 
 	c.o.have_addr = false;
@@ -164,16 +173,11 @@ static void check_tree(struct trees *t)
 	c.o.join = &j;
 	c.o.max_depth = 2;
 	tap_ok(fx_same(out_of(tree_text, &c),
-		       "iomem_resource  00000000-ffffffffff  PCI mem\n"
-		       "|-00000000-00000fff     4 KiB  Reserved  [MEM BUSY]\n"
-		       "|-00001000-0009fbff   635 KiB  System RAM  [MEM SYSRAM BUSY]\n"
-		       "| `-00001000-00001fff     4 KiB  <BAD>  [MEM BUSY]\n"
-		       "|-fe000000-febfffff    12 MiB  PCI Bus 0000:00  [MEM WINDOW]\n"
-		       "| `-fe000000-fe003fff    16 KiB  0000:00:02.0  [MEM PREFETCH SIZEALIGN MEM_64 0xc]\n"
-		       "|-fed00000-fed003ff     1 KiB  HPET 0  [MEM BUSY]\n"
+		       TO_DEV
+		       HPET
 		       "|   <- UC- at 0xffffc90000000000 (phys 0xfed00000-0xfed00fff, 4K pages) by hpet_enable+0x3a/0x2d0\n"
-		       "|-100000000-27fffffff     6 GiB  System RAM  [MEM SYSRAM BUSY]\n"
-		       "`-380000000000-3807ffffffff    32 GiB  PCI Bus 0000:00  [MEM PREFETCH WINDOW desc=42]\n"
+		       HIGH_RAM
+		       WINDOW
 		       "    <- WC at 0xffffc90000203000 (phys 0x380000000000-0x3800001fffff, 2M pages) by ?\n"),
 	       "mappings under their resources, with the tree's guide; a run under a resource not shown is not "
 	       "shown either");
@@ -304,6 +308,24 @@ static void vmap_text(const void *arg, struct iow_sink *out)
 	iow_render_vmap(c->l, c->color, out);
 }
 
+/* The next area of L, at [START, START + SIZE), with a vm_struct when
+ * CALLER is set. */
+static struct iow_vmap_area *area(struct iow_vmap_list *l, uint64_t start, uint64_t size, const char *caller,
+				  uint64_t flags)
+{
+	struct iow_vmap_area *a = &l->areas[l->n++];
+
+	*a = caller ? fx_area(caller, flags) : (struct iow_vmap_area){ .has_vm = false };
+	a->va_start = start;
+	a->va_end = start + size;
+	if (caller) {
+		a->addr = start;
+		a->size = size;
+		a->caller = 0xffffffff81000000ULL + l->n;
+	}
+	return a;
+}
+
 /* Areas of both layouts: busy ones with a vm_struct, one with none, one
  * freed and not purged, one half made. */
 static void build_areas(struct iow_vmap_list *l, bool per_node)
@@ -311,51 +333,20 @@ static void build_areas(struct iow_vmap_list *l, bool per_node)
 	static uint32_t numa[2] = { 3, 1 };
 	struct iow_vmap_area *a;
 
-	memset(l, 0, sizeof(*l));
-	l->areas = calloc(6, sizeof(*l->areas));
-	l->n = 6;
-	l->per_node = per_node;
-	l->nr_vmap_nodes = per_node ? 2 : 1;
-	l->nr_numa = 2;
-	l->vmalloc_start = 0xffffc90000000000ULL;
-	l->vmalloc_end = 0xffffe8ffffffffffULL;
-	a = &l->areas[0];
-	*a = fx_area("hpet_enable+0x3a/0x2d0", IOW_VM_IOREMAP);
-	a->va_start = a->addr = 0xffffc90000000000ULL;
-	a->size = 0x2000;
-	a->va_end = a->va_start + a->size;
-	a->phys_addr = 0xfed00000;
-	a->caller = 0xffffffff81abcdefULL;
-	a = &l->areas[1];
-	*a = fx_area("alloc_thread_stack_node+0x1c5/0x310", IOW_VM_ALLOC | 0x100);
-	a->va_start = a->addr = 0xffffc90000004000ULL;
-	a->size = 0x5000;
-	a->va_end = a->va_start + a->size;
+	*l = (struct iow_vmap_list){ .areas = calloc(6, sizeof(*l->areas)), .per_node = per_node,
+				     .nr_vmap_nodes = per_node ? 2 : 1, .nr_numa = 2,
+				     .vmalloc_start = 0xffffc90000000000ULL, .vmalloc_end = 0xffffe8ffffffffffULL };
+	area(l, 0xffffc90000000000ULL, 0x2000, "hpet_enable+0x3a/0x2d0", IOW_VM_IOREMAP)->phys_addr = 0xfed00000;
+	a = area(l, 0xffffc90000004000ULL, 0x5000, "alloc_thread_stack_node+0x1c5/0x310", IOW_VM_ALLOC | 0x100);
 	a->nr_pages = 4;
 	a->pages = 0xffffc90000500000ULL;
-	a->caller = 0xffffffff81000100ULL;
 	a->node_pages = numa;
 	a->node = 1;
-	a = &l->areas[2];
-	memset(a, 0, sizeof(*a));
-	a->va_start = 0xffffc9000000a000ULL;
-	a->va_end = 0xffffc9000000c000ULL;
-	a->va_flags = IOW_VMAP_RAM;
-	a = &l->areas[3];
-	memset(a, 0, sizeof(*a));
-	a->va_start = 0xffffc9000000c000ULL;
-	a->va_end = 0xffffc9000000e000ULL;
-	a = &l->areas[4];
-	memset(a, 0, sizeof(*a));
-	a->kind = IOW_VMAP_LAZY;
-	a->va_start = 0xffffc90000010000ULL;
-	a->va_end = 0xffffc90000013000ULL;
-	a = &l->areas[5];
-	*a = fx_area("__get_vm_area_node+0x80/0x130", IOW_VM_ALLOC | IOW_VM_UNINITIALIZED | IOW_VM_SPARSE);
-	a->va_start = a->addr = 0xffffc90000020000ULL;
-	a->size = 0x1000;
-	a->va_end = a->va_start + a->size;
-	a->caller = 0xffffffff81000200ULL;
+	area(l, 0xffffc9000000a000ULL, 0x2000, NULL, 0)->va_flags = IOW_VMAP_RAM;
+	area(l, 0xffffc9000000c000ULL, 0x2000, NULL, 0);
+	area(l, 0xffffc90000010000ULL, 0x3000, NULL, 0)->kind = IOW_VMAP_LAZY;
+	a = area(l, 0xffffc90000020000ULL, 0x1000, "__get_vm_area_node+0x80/0x130",
+		 IOW_VM_ALLOC | IOW_VM_UNINITIALIZED | IOW_VM_SPARSE);
 	a->page_order = 9;
 }
 
