@@ -238,6 +238,12 @@ static struct iow_error *parse_choice(const struct parse *p, const struct iow_op
 			*out = (int)i;
 			return NULL;
 		}
+	if (!positional(o)) {
+		char name[64], want[256];
+
+		return fail(p, false, "%s needs %s, not '%s'", shown(o, name, sizeof(name)),
+			    wanted(o, want, sizeof(want)), v);
+	}
 	/* "unknown file 'x' (iomem, ioports)": the metavariable, lower case */
 	for (i = 0; i + 1 < sizeof(noun) && o->name[i]; i++)
 		noun[i] = (char)tolower((unsigned char)o->name[i]);
@@ -332,7 +338,7 @@ static struct iow_error *option(const struct parse *p, int argc, char **argv, in
 	const char *w = argv[*i], *value = NULL;
 	const struct iow_opt *o;
 	struct iow_error *err;
-	char name[64], want[64];
+	char name[64], want[256];
 
 	if (w[1] == '-') {
 		const char *eq = strchr(w + 2, '=');
