@@ -216,10 +216,14 @@ static struct iow_error *parse_addr(const struct parse *p, const char *v, struct
 	unsigned long long n;
 	char *end;
 
-	/* no sign, no blanks: strtoull would take "-1" and " 1" */
+	/* A minus sign is taken, as strtoull() takes it (two's complement):
+	 * bash's $((...)) prints an address above 2^63 as a negative number,
+	 * and scripts pass it on so.  No blanks, no plus. */
+	const char *digits = v + (v[0] == '-');
+
 	errno = 0;
-	n = isdigit((unsigned char)v[0]) ? strtoull(v, &end, 0) : 0;
-	if (!isdigit((unsigned char)v[0]) || *end || errno == ERANGE)
+	n = isdigit((unsigned char)digits[0]) ? strtoull(v, &end, 0) : 0;
+	if (!isdigit((unsigned char)digits[0]) || *end || errno == ERANGE)
 		return fail(p, false, "'%s' is not an address", v);
 	out->value = n;
 	out->given = true;
@@ -403,7 +407,8 @@ struct iow_error *iow_opts_parse(const char *who, const struct iow_opt *schema, 
 			}
 			continue;
 		}
-		if (!words_only && w[0] == '-' && w[1]) {
+		/* "-1" is a (negative) number, not an option */
+		if (!words_only && w[0] == '-' && w[1] && !isdigit((unsigned char)w[1])) {
 			err = option(&p, argc, argv, &i, &stop);
 			continue;
 		}

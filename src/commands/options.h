@@ -14,6 +14,7 @@
  * Spellings, as getopt_long takes them: --name VALUE, --name=VALUE, an
  * unambiguous prefix of a long name (--dep 2), -x VALUE, -xVALUE, short
  * flags together (-hV), and -- before words that are no options.  A word
+ * of a minus and a digit ("-53...") is a number, not an option.  A word
  * that is an option's name without dashes is that option where the table
  * says so ("tree ioports").
  *
@@ -34,7 +35,8 @@ enum iow_opt_kind {
 	IOW_OPT_SET,    /* no value; sets an int to .val (alternatives share a field: --iomem|--ioports) */
 	IOW_OPT_STRING, /* a word; a const char * into the words */
 	IOW_OPT_INT,    /* a decimal number, at least .val; an int */
-	IOW_OPT_ADDR,   /* an address (0x hex, decimal, 0 octal); a struct iow_opt_addr */
+	IOW_OPT_ADDR,   /* an address (0x hex, decimal, 0 octal; a negative one is taken
+			 * modulo 2^64, as strtoull() does); a struct iow_opt_addr */
 	IOW_OPT_CHOICE, /* one of .choices; its index, an int */
 };
 

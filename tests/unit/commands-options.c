@@ -99,8 +99,13 @@ static void check_tree(void)
 	tap_is_str(parse(IOW_FRONT_GDB, "tree junk", &c), "tree: 'junk' is not an address", "tree junk");
 	tap_is_str(parse(IOW_FRONT_GDB, "tree 18446744073709551616", &c),
 		   "tree: '18446744073709551616' is not an address", "an address past 64 bits");
-	tap_ok(parse(IOW_FRONT_GDB, "tree -1", &c) && strstr(message, "tree: unknown option -1"),
-	       "a negative address is no address");
+	tap_ok(both("pte -1", &c) && c.args.addr.value == UINT64_MAX, "pte -1: a negative address, modulo 2^64");
+	tap_ok(both("pte -46982647250944", &c) && c.args.addr.value == 0xffffd54500000000ULL,
+	       "pte -46982647250944: an address above 2^63 as bash's $((...)) prints it");
+	tap_ok(parse(IOW_FRONT_GDB, "pte -0x", &c) && strstr(message, "pte: '-0x' is not an address"),
+	       "a minus and no number");
+	tap_ok(parse(IOW_FRONT_GDB, "pte -x1", &c) && strstr(message, "pte: unknown option -x"),
+	       "a minus and a letter is an option");
 	tap_ok(parse(IOW_FRONT_GDB, "tree 0x1 0x2", &c) && strstr(message, "tree: unexpected argument '0x2'"),
 	       "two addresses");
 	tap_ok(parse(IOW_FRONT_GDB, "tree --i", &c) && strstr(message, "tree: ambiguous option --i"),
