@@ -30,7 +30,7 @@ struct iow_session {
 	pid_t gdb_pid;             /* a GDB whose open files may hold the vmlinux, or 0 */
 	bool color; /* the output is a terminal that takes ANSI colours */
 	/* Violations check reported: the CLI then exits 1.  Only check sets it:
-	 * views that list findings (ioremap, tree) leave it 0 (commands/usage.c,
+	 * views that list findings (ioremap, tree) leave it 0 (commands/cmdline.c,
 	 * EXIT_STATUS_RULE). */
 	size_t findings;
 };
