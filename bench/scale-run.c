@@ -147,7 +147,7 @@ int main(int argc, char **argv)
 	before = *iow_target_stats(s.target);
 	base = maxrss_kb();
 	c1 = cpu_ms();
-	err = cmd->run(&s, argc - i - 4, argv + i + 4, &sink);
+	err = iow_command_run(&s, argc - i - 4, argv + i + 4, &sink);
 	fflush(c.f);
 	t2 = now_ms();
 	c2 = cpu_ms();

@@ -3,11 +3,13 @@
  *
  * Input: the text GDB would send (`monitor LINE` sends LINE), any bytes.
  * It is hex-encoded into a qRcmd packet as GDB does and goes the relay's
- * way: iow_relay_is_ours(), iow_relay_command_line(), iow_relay_parse_line(),
- * then the subcommand runs on a session with args_only set and no target
- * or kernel (NULL: touching them crashes).  A line that is not ours is
- * also tried with "iomem-walk " in front, so that mutations that break the
- * first word still reach the parsers.
+ * way: iow_relay_is_ours(), iow_relay_command_line(), then
+ * iow_relay_parse_line(), which parses the global options, the subcommand
+ * and its words against their schemas (src/commands/options.c), as both
+ * front doors do, with no target or kernel behind it; a line that asks
+ * for help has its usage written from the schemas.  A line that is not
+ * ours is also tried with "iomem-walk " in front, so that mutations that
+ * break the first word still reach the parsers.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
@@ -27,45 +29,57 @@ static bool sink_write(void *ctx, const char *s, size_t n)
 	return true;
 }
 
+static bool in_line(const char *p, const char *start, const char *end)
+{
+	return p >= start && p < end;
+}
+
 /* LINE's words, as the relay parses them. */
 static void check_parse(char *line, size_t len)
 {
 	char *start = line, *end = line + len + 1;
 	struct iow_relay_line l;
-	struct iow_session s = { .args_only = true };
 	size_t written = 0;
 	struct iow_sink out = { .write = sink_write, .ctx = &written };
 	struct iow_error *err = iow_relay_parse_line(line, &l);
+	const struct iow_cmd_args *a = &l.c.args;
 	int i;
 
 	FUZZ_CHECK(l.argc >= 0 && l.argc <= IOW_RELAY_MAX_ARGS);
-	for (i = 1; i < l.argc; i++)
-		FUZZ_CHECK(l.argv[i]);
-	/* Words point into the line, or at the default word. */
+	/* Words, and the values taken from them, point into the line. */
 	for (i = 0; i < l.argc; i++)
-		if (l.argv[i] && strcmp(l.argv[i], "tree"))
-			FUZZ_CHECK(l.argv[i] >= start && l.argv[i] < end);
-	if (err) {
-		FUZZ_CHECK(err->code == IOW_ERR_INVALID && err->message[0]);
-		FUZZ_CHECK(!l.cmd);
-		iow_error_destroy(err);
-		return;
-	}
-	if (l.help || l.gdb_view) {
-		FUZZ_CHECK(!l.cmd);
-		return;
-	}
-	FUZZ_CHECK(l.cmd && l.cmd->run);
-	FUZZ_CHECK(l.cmd_argc >= 1 && l.cmd_argv >= l.argv && l.cmd_argv + l.cmd_argc <= l.argv + l.argc);
-	FUZZ_CHECK(!strcmp(l.cmd_argv[0], l.cmd->name));
-	s.json = l.json;
-	err = l.cmd->run(&s, l.cmd_argc, l.cmd_argv, &out);
+		FUZZ_CHECK(in_line(l.argv[i], start, end));
+	FUZZ_CHECK(!l.c.g.vmlinux || in_line(l.c.g.vmlinux, start, end));
+	/* Options GDB does not take were refused, not taken. */
+	FUZZ_CHECK(!l.c.g.target && !l.c.g.core && !l.c.g.version);
 	if (err) {
 		FUZZ_CHECK(err->code == IOW_ERR_INVALID && err->message[0]);
 		iow_error_destroy(err);
+		return;
 	}
+	if (l.c.help) {
+		/* help [SUBCOMMAND], --help, SUBCOMMAND --help: the usage,
+		 * from the schemas */
+		FUZZ_CHECK(!l.gdb_view);
+		iow_usage(IOW_FRONT_GDB, l.c.cmd, &out);
+		FUZZ_CHECK(written > 0 && !out.failed);
+		return;
+	}
+	if (l.gdb_view) {
+		FUZZ_CHECK(l.c.own && !strcmp(l.c.own, "gdb-view") && !l.c.cmd);
+		return;
+	}
+	FUZZ_CHECK(l.c.cmd && l.c.cmd->run && !l.c.own);
+	FUZZ_CHECK(l.c.named || !strcmp(l.c.cmd->name, "tree"));
+	/* Each value where its subcommand's schema puts it, and only there. */
+	FUZZ_CHECK(!a->help && a->depth >= -1 && (a->ioports == 0 || a->ioports == 1));
+	FUZZ_CHECK(!a->expect || (in_line(a->expect, start, end) && !strcmp(l.c.cmd->name, "check")));
+	FUZZ_CHECK(!a->addr.given || !strcmp(l.c.cmd->name, "tree") || !strcmp(l.c.cmd->name, "pte"));
+	FUZZ_CHECK(strcmp(l.c.cmd->name, "pte") || a->addr.given);
+	FUZZ_CHECK(a->file >= IOW_PROC_IOMEM && a->file <= IOW_PROC_PAT_MEMTYPE_LIST);
+	FUZZ_CHECK(!l.c.g.json || a->json);
 	/* Only words were looked at. */
-	FUZZ_CHECK(!s.target && !s.kernel && !s.dbg && !s.findings && !written);
+	FUZZ_CHECK(!written);
 }
 
 /* The packet GDB sends for `monitor TEXT`, through the relay's checks. */

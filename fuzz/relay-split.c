@@ -1,5 +1,5 @@
 /* Fuzz target: the relay's splitting of the two byte streams it watches
- * (src/relay/relay.c, iow_relay_from_gdb and iow_relay_from_stub).
+ * (src/relay/traffic.c, iow_relay_from_gdb and iow_relay_from_stub).
  *
  * Input: one byte of options (bit 0: the connection starts in ack mode;
  * bit 1: every command is given up by GDB, as when the user presses

@@ -1,17 +1,17 @@
 /* iomem-walk: the command-line front door.
  *
- * Parses the global options (where the kernel is and which vmlinux
- * describes it), builds a session and hands the subcommand to the shared
- * command table.  The exit status follows EXIT_STATUS_RULE below.
+ * Parses the command line as the shared schema says (commands/cmdline.c:
+ * where the kernel is, which vmlinux describes it, the subcommand and its
+ * words), builds a session and runs the subcommand.  The exit status
+ * follows EXIT_STATUS_RULE (commands/cmdline.c, which --help prints).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
-#include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,45 +19,18 @@
 #include <unistd.h>
 
 #include "commands/commands.h"
+#include "debuginfo/discover.h"
 #include "relay/relay.h"
 
-/* The exit status: one rule, stated here once; --help prints it, and the
- * README repeats it word for word (tests/unit/cli-exit-status.sh checks). */
-#define EXIT_STATUS_RULE \
-	"Exit status: 0 success; 1 the verdict of check (violations, or a layout other\n" \
-	"than --expect's); 2 usage, connection or data errors.  Views that merely list\n" \
-	"findings (ioremap, tree) exit 0.\n"
+/* EXIT_STATUS_RULE: 1 is check's verdict alone. */
 enum { EXIT_VERDICT = 1, EXIT_ERROR = 2 };
 
 static void usage(FILE *f)
 {
-	const struct iow_command *c;
+	struct iow_sink out;
 
-	fputs("Usage: iomem-walk [--target HOST:PORT|SOCKET | --core FILE] [--vmlinux FILE]\n"
-	      "                  [--stats] [--json] [SUBCOMMAND [ARGS...]]   (default: tree)\n"
-	      "\n"
-	      "Show how a stopped Linux kernel has laid out device memory.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -t, --target ADDR   read a guest through its gdbstub: HOST:PORT or a unix socket\n"
-	      "  -c, --core FILE     read an ELF dump (QEMU dump-guest-memory, kdump vmcore)\n"
-	      "  -k, --vmlinux FILE  the debug vmlinux of the running kernel (default: the one\n"
-	      "                      whose build ID matches: $IOW_VMLINUX, /usr/lib/debug/boot/...)\n"
-	      "      --timeout MS    how long to wait for each reply of the stub (default 5000)\n"
-	      "      --stats         report round trips, bytes and time on stderr\n"
-	      "      --json          machine-readable output\n"
-	      "  -h, --help          show this help\n"
-	      "  -V, --version       show the version\n"
-	      "\n"
-	      "Subcommands:\n", f);
-	for (c = iow_commands(); c->name; c++)
-		fprintf(f, "  %-8s %-8s %s\n", c->name, c->args, c->help);
-	fputs("\nIn GDB: target remote | iomem-walk relay HOST:PORT, then monitor iomem-walk ...\n"
-	      "(or source iomem-walk.gdb and use load-plugin).\n"
-	      "\nEnvironment: IOW_VMLINUX (a vmlinux to try first); IOW_INDEX_DIR (where the\n"
-	      "answers worked out of a vmlinux are kept, by build ID; default\n"
-	      "~/.cache/iomem-walk/index; off: nowhere).\n"
-	      "\n" EXIT_STATUS_RULE, f);
+	iow_sink_init_file(&out, f);
+	iow_usage(IOW_FRONT_CLI, NULL, &out);
 }
 
 static int fail(struct iow_error *err)
@@ -84,35 +57,50 @@ static void on_stop(int sig)
  * iomem-walk relay --fd N --stub-fd M [--ack yes|no]
  *                                      the plugin's relay, on descriptors it passed us;
  *                                      SIGTERM: finish at a packet boundary and exit */
+struct relay_args {
+	int fd, stub_fd, ack;
+	const char *stub;
+};
+
+static const char *const yes_no[] = { "no", "yes", NULL };
+
+static const struct iow_opt relay_opts[] = {
+	{ .name = "fd", .kind = IOW_OPT_INT, .at = offsetof(struct relay_args, fd), .arg = "N",
+	  .help = "GDB's side of the connection" },
+	{ .name = "stub-fd", .kind = IOW_OPT_INT, .at = offsetof(struct relay_args, stub_fd), .arg = "M",
+	  .help = "the stub's side" },
+	{ .name = "ack", .kind = IOW_OPT_CHOICE, .at = offsetof(struct relay_args, ack), .arg = "yes|no",
+	  .choices = yes_no, .help = "whether the connection is in ack mode now" },
+	{ .name = "HOST:PORT", .kind = IOW_OPT_STRING, .flags = IOW_OPT_POSITIONAL,
+	  .at = offsetof(struct relay_args, stub), .help = "the stub to dial, GDB on stdin and stdout" },
+	{ .name = NULL },
+};
+
 static int run_relay(int argc, char **argv, const char *vmlinux, int timeout_ms)
 {
+	static const char use[] = "usage: iomem-walk relay HOST:PORT | --fd N --stub-fd M [--ack yes|no]";
 	struct iow_relay_opts o = { .gdb_in = -1, .gdb_out = -1, .stub_fd = -1, .ack_mode = true,
 				    .vmlinux = vmlinux, .timeout_ms = timeout_ms, .stop_fd = -1 };
+	struct relay_args a = { .fd = -1, .stub_fd = -1, .ack = 1 };
 	struct iow_error *err;
-	int i;
+	int used;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--fd") == 0 && i + 1 < argc) {
-			o.gdb_in = o.gdb_out = atoi(argv[++i]);
-		} else if (strcmp(argv[i], "--stub-fd") == 0 && i + 1 < argc) {
-			o.stub_fd = atoi(argv[++i]);
-		} else if (strcmp(argv[i], "--ack") == 0 && i + 1 < argc) {
-			o.ack_mode = strcmp(argv[++i], "no") != 0;
-		} else if (argv[i][0] != '-' && o.stub_fd < 0) {
-			err = iow_gdbstub_dial(argv[i], timeout_ms, &o.stub_fd);
-			if (err)
-				return fail(err);
-			o.gdb_in = STDIN_FILENO;
-			o.gdb_out = STDOUT_FILENO;
-		} else {
-			fprintf(stderr, "usage: iomem-walk relay HOST:PORT | --fd N --stub-fd M [--ack yes|no]\n");
-			return EXIT_ERROR;
-		}
-	}
-	if (o.gdb_in < 0 || o.stub_fd < 0) {
-		fprintf(stderr, "usage: iomem-walk relay HOST:PORT | --fd N --stub-fd M [--ack yes|no]\n");
+	if ((err = iow_opts_parse("relay", relay_opts, 0, argc - 1, argv + 1, &a, &used)))
+		return fail(err);
+	if (a.stub ? a.fd >= 0 || a.stub_fd >= 0 : a.fd < 0 || a.stub_fd < 0) {
+		fprintf(stderr, "%s\n", use);
 		return EXIT_ERROR;
 	}
+	if (a.stub) {
+		if ((err = iow_gdbstub_dial(a.stub, timeout_ms, &a.stub_fd)))
+			return fail(err);
+		o.gdb_in = STDIN_FILENO;
+		o.gdb_out = STDOUT_FILENO;
+	} else {
+		o.gdb_in = o.gdb_out = a.fd;
+	}
+	o.stub_fd = a.stub_fd;
+	o.ack_mode = a.ack;
 	/* The relay's output is the protocol: nothing else may go to GDB. */
 	signal(SIGPIPE, SIG_IGN);
 	o.gdb_pid = o.gdb_in == STDIN_FILENO ? iow_find_gdb_pid() : getppid();
@@ -134,94 +122,54 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void print_stats(const struct iow_target *t, double seconds)
-{
-	const struct iow_target_stats *st = iow_target_stats(t);
-
-	fprintf(stderr,
-		"stats: %" PRIu64 " round trips (%" PRIu64 " packets), %" PRIu64 " bytes sent, %" PRIu64
-		" bytes received, %" PRIu64 " reads (%" PRIu64 " from cache), %.1f ms\n",
-		st->round_trips, st->packets, st->bytes_sent, st->bytes_received, st->reads,
-		st->cache_hits, seconds * 1e3);
-}
-
-
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "target", required_argument, NULL, 't' },
-		{ "core", required_argument, NULL, 'c' },
-		{ "vmlinux", required_argument, NULL, 'k' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "stats", no_argument, NULL, 'S' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *target = NULL, *core = NULL, *vmlinux = NULL;
-	struct iow_gdbstub_opts gopts = { .timeout_ms = 5000, .allow_phys = true };
+	static const char *const own[] = { "relay", NULL };
 	struct iow_session s = { 0 };
-	const struct iow_command *cmd;
+	struct iow_gdbstub_opts gopts = { .allow_phys = true };
+	struct iow_cmdline c;
 	struct iow_error *err;
 	struct iow_sink out;
-	bool stats = false;
 	double t0 = now();
-	int c, rc = 0;
+	int rc = 0;
 
-	while ((c = getopt_long(argc, argv, "+t:c:k:hV", opts, NULL)) != -1) {
-		switch (c) {
-		case 't': target = optarg; break;
-		case 'c': core = optarg; break;
-		case 'k': vmlinux = optarg; break;
-		case 'T': gopts.timeout_ms = atoi(optarg); break;
-		case 'S': stats = true; break;
-		case 'J': s.json = true; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION); return 0;
-		default: usage(stderr); return EXIT_ERROR;
-		}
+	if ((err = iow_cmdline_parse(IOW_FRONT_CLI, argc, argv, own, &c)))
+		return fail(err);
+	if (c.g.version) {
+		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return 0;
 	}
-	if (optind >= argc) {
-		/* No subcommand: the annotated tree, as in GDB. */
-		static char *tree_argv[] = { (char *)"tree", NULL };
-
-		if (!target && !core) {
-			usage(stderr);
-			return EXIT_ERROR;
-		}
-		argv = tree_argv;
-		argc = 1;
-		optind = 0;
+	if (c.help) {
+		iow_sink_init_file(&out, stdout);
+		iow_usage(IOW_FRONT_CLI, c.cmd, &out);
+		return 0;
 	}
-	if (strcmp(argv[optind], "relay") == 0)
-		return run_relay(argc - optind, argv + optind, vmlinux, gopts.timeout_ms);
-	cmd = iow_command_find(argv[optind]);
-	if (!cmd) {
-		fprintf(stderr, "iomem-walk: unknown subcommand '%s' (see --help)\n", argv[optind]);
+	if (c.own) /* relay */
+		return run_relay(c.own_argc, c.own_argv, c.g.vmlinux, c.g.timeout_ms);
+	if (!c.named && !c.g.target && !c.g.core) {
+		/* No subcommand and nothing to read: the annotated tree of
+		 * what?  The usage. */
+		usage(stderr);
 		return EXIT_ERROR;
 	}
-	if (!!target == !!core) {
+	if (!!c.g.target == !!c.g.core) {
 		fprintf(stderr, "iomem-walk: give exactly one of --target and --core\n");
 		return EXIT_ERROR;
 	}
-	if (gopts.timeout_ms <= 0) {
-		fprintf(stderr, "iomem-walk: --timeout needs a positive number of milliseconds\n");
-		return EXIT_ERROR;
-	}
-	if (vmlinux && (err = iow_debuginfo_open(vmlinux, &s.dbg)))
+	gopts.timeout_ms = c.g.timeout_ms;
+	if (c.g.vmlinux && (err = iow_debuginfo_open(c.g.vmlinux, &s.dbg)))
 		return fail(err);
-	err = target ? iow_gdbstub_connect(target, &gopts, &s.target) : iow_core_open(core, &s.target);
+	err = c.g.target ? iow_gdbstub_connect(c.g.target, &gopts, &s.target) : iow_core_open(c.g.core, &s.target);
 	if (err) {
 		iow_session_fini(&s);
 		return fail(err);
 	}
-	if (cmd->needs_kernel && (err = iow_session_open_kernel(&s, NULL)))
+	if (c.cmd->needs_kernel && (err = iow_session_open_kernel(&s, NULL)))
 		goto out_err;
 	iow_sink_init_file(&out, stdout);
 	s.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
 		  !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
-	err = cmd->run(&s, argc - optind, argv + optind, &out);
+	err = c.cmd->run(&s, &c.args, &out);
 	if (err)
 		goto out_err;
 	fflush(stdout);
@@ -231,8 +179,12 @@ int main(int argc, char **argv)
 out_err:
 	rc = fail(err);
 out:
-	if (stats && s.target)
-		print_stats(s.target, now() - t0);
+	if (c.g.stats && s.target) {
+		struct iow_sink errout;
+
+		iow_sink_init_file(&errout, stderr);
+		iow_stats_print(s.target, NULL, (now() - t0) * 1e3, &errout);
+	}
 	iow_session_fini(&s);
 	return rc;
 }

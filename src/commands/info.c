@@ -6,17 +6,13 @@
 #include "commands/commands.h"
 #include "render/kernel.h"
 
-struct iow_error *iow_cmd_info(struct iow_session *s, int argc, char **argv, struct iow_sink *out)
+struct iow_error *iow_cmd_info(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out)
 {
 	struct iow_layout_item items[IOW_LAYOUT_MAX_ITEMS];
 	size_t n;
 
-	if (argc > 1)
-		return iow_error_create(IOW_ERR_INVALID, "info takes no arguments");
-	if (s->args_only)
-		return NULL;
 	n = iow_kernel_describe(s->kernel, items, IOW_LAYOUT_MAX_ITEMS);
-	if (s->json)
+	if (a->json)
 		iow_render_info_json(iow_kernel_layout(s->kernel), iow_debuginfo_path(s->dbg), items, n, out);
 	else
 		iow_render_info(iow_kernel_layout(s->kernel), iow_debuginfo_path(s->dbg), items, n, out);

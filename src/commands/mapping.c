@@ -1,4 +1,5 @@
-/* ioremap, vmap and proc pat_memtype_list: the mappings and their modes.
+/* ioremap, vmap and proc pat_memtype_list: the mappings and their modes,
+ * and the view of them that tree and check read too.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
@@ -39,60 +40,39 @@ void iow_view_fini(struct iow_view *v)
 	iow_modules_destroy(v->mods);
 }
 
-static bool want_json(struct iow_session *s, int argc, char **argv, struct iow_error **err,
-		      const char *usage)
-{
-	bool json = s->json;
-	int i;
-
-	*err = NULL;
-	for (i = 1; i < argc && !*err; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			json = true;
-		else
-			*err = iow_error_create(IOW_ERR_INVALID, "usage: %s", usage);
-	}
-	return json;
-}
-
-struct iow_error *iow_cmd_ioremap(struct iow_session *s, int argc, char **argv, struct iow_sink *out)
+/* ioremap (MAPPINGS: the page tables under the areas too) and vmap. */
+static struct iow_error *show_view(struct iow_session *s, bool mappings, bool json, struct iow_sink *out)
 {
 	struct iow_view v;
-	struct iow_error *err;
-	bool json = want_json(s, argc, argv, &err, "ioremap [--json]");
+	struct iow_error *err = iow_view_load(s, &v, mappings);
 
-	if (err || s->args_only)
-		return err;
-	err = iow_view_load(s, &v, true);
+	/* by address, not in the kernel's list order (proc vmallocinfo keeps
+	 * that); the mappings point into the list, and are read in address
+	 * order anyway */
+	if (!mappings)
+		iow_vmap_list_sort_by_addr(&v.vmap);
 	if (iow_error_is_partial(err)) {
-		if (json)
+		if (mappings && json)
 			iow_render_mappings_json(&v.maps, &v.pat, err, out);
-		else
+		else if (mappings)
 			iow_render_mappings(&v.maps, &v.pat, s->color, out);
-	}
-	iow_view_fini(&v);
-	return err;
-}
-
-struct iow_error *iow_cmd_vmap(struct iow_session *s, int argc, char **argv, struct iow_sink *out)
-{
-	struct iow_view v;
-	struct iow_error *err;
-	bool json = want_json(s, argc, argv, &err, "vmap [--json]");
-
-	if (err || s->args_only)
-		return err;
-	err = iow_view_load(s, &v, false);
-	/* by address, not in the kernel's list order (proc vmallocinfo keeps that) */
-	iow_vmap_list_sort_by_addr(&v.vmap);
-	if (iow_error_is_partial(err)) {
-		if (json)
+		else if (json)
 			iow_render_vmap_json(&v.vmap, err, out);
 		else
 			iow_render_vmap(&v.vmap, s->color, out);
 	}
 	iow_view_fini(&v);
 	return err;
+}
+
+struct iow_error *iow_cmd_ioremap(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out)
+{
+	return show_view(s, true, a->json, out);
+}
+
+struct iow_error *iow_cmd_vmap(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out)
+{
+	return show_view(s, false, a->json, out);
 }
 
 struct iow_error *iow_show_pat_list(struct iow_session *s, struct iow_sink *out)

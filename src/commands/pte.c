@@ -33,27 +33,19 @@ static struct iow_error *leaf_mode(struct iow_kernel *k, struct iow_pte_view *v,
 	return NULL;
 }
 
-struct iow_error *iow_cmd_pte(struct iow_session *s, int argc, char **argv, struct iow_sink *out)
+struct iow_error *iow_cmd_pte(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out)
 {
 	struct iow_translation tr;
 	struct iow_pte_view v;
 	struct iow_error *err, *why = NULL;
-	char *end;
-	uint64_t va;
+	uint64_t va = a->addr.value;
 
-	if (argc != 2)
-		return iow_error_create(IOW_ERR_INVALID, "usage: pte ADDR");
-	va = strtoull(argv[1], &end, 0);
-	if (*end || end == argv[1])
-		return iow_error_create(IOW_ERR_INVALID, "pte: '%s' is not an address", argv[1]);
-	if (s->args_only)
-		return NULL;
 	if ((err = iow_kernel_translate(s->kernel, va, &tr)))
 		return err;
 	iow_kernel_describe_walk(s->kernel, &tr, &v);
 	if (tr.present && (err = leaf_mode(s->kernel, &v, &why)))
 		return err;
-	if (s->json)
+	if (a->json)
 		iow_render_pte_json(&v, out);
 	else
 		iow_render_pte(&v, out);

@@ -29,6 +29,11 @@ const char *iow_finding_kind_name(enum iow_finding_kind k)
 	return "?";
 }
 
+const char *iow_leaf_size_name(uint64_t size)
+{
+	return size == 4096 ? "4K" : size == (2u << 20) ? "2M" : size == (1u << 30) ? "1G" : "?";
+}
+
 void iow_mapping_set_fini(struct iow_mapping_set *s)
 {
 	size_t i;

@@ -67,6 +67,8 @@ void iow_mapping_set_fini(struct iow_mapping_set *s);
  * when they could not be read). */
 int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat);
 const char *iow_finding_kind_name(enum iow_finding_kind k);
+/* A leaf's size as the views print it: "4K", "2M", "1G", else "?". */
+const char *iow_leaf_size_name(uint64_t size);
 /* The reservation covering [pa, pa+size), if one covers all of it. */
 const struct iow_pat_memtype *iow_pat_covering(const struct iow_pat *pat, uint64_t pa, uint64_t size);
 

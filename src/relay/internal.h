@@ -68,24 +68,20 @@ bool iow_relay_command_line(const struct iow_rsp_event *ev, char *line, size_t s
  * group, backslash escapes.  Returns the number of words. */
 int iow_relay_split_words(char *line, char **argv, int max);
 
-/* A command line, parsed: "iomem-walk [--json] [--stats] [--vmlinux FILE]
- * [SUBCOMMAND [ARGS...]]". */
+/* A command line, parsed: "iomem-walk [GLOBAL OPTIONS] [SUBCOMMAND
+ * [ARGS...]]" as both front doors parse it (commands.h), or the relay's
+ * own "iomem-walk gdb-view [--quiet] [ADDR]". */
 struct iow_relay_line {
 	char *argv[IOW_RELAY_MAX_ARGS]; /* the words, pointing into the line */
 	int argc;
-	bool json, stats;
-	bool help;                  /* --help, -h or help: print the usage */
-	const char *vmlinux;        /* --vmlinux FILE (the last one given), or NULL; set
-				     * even when a later word is refused */
-	const char *gdb_view;       /* gdb-view [ADDR]: the ADDR or "", else NULL */
-	const struct iow_command *cmd; /* the subcommand (tree when none is named) */
-	int cmd_argc;               /* its words, its own name first */
-	char **cmd_argv;
+	struct iow_cmdline c;       /* c.g.vmlinux is set even when a later word is refused */
+	bool gdb_view;              /* gdb-view: load-plugin's question */
+	bool quiet;                 /* gdb-view --quiet */
+	struct iow_opt_addr text;   /* gdb-view ADDR: GDB's &_text */
 };
 
-/* Parse LINE (modified in place; OUT points into it).  IOW_ERR_INVALID for
- * an unknown option or subcommand.  Nothing is read or changed: the
- * subcommand's own words are parsed when it runs. */
+/* Parse LINE (modified in place; OUT points into it).  IOW_ERR_INVALID
+ * for words the schemas do not take.  Nothing is read or changed. */
 struct iow_error *iow_relay_parse_line(char *line, struct iow_relay_line *out);
 
 #endif

@@ -1,4 +1,6 @@
-/* relay: see relay.h.
+/* relay: see relay.h.  Here: the I/O on both connections, a command's
+ * session and output, and the loop.  What the relay makes of the bytes it
+ * watches is traffic.c, of a command line line.c (both without I/O).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
@@ -245,41 +247,6 @@ static bool check_interrupt(void *ctx)
 
 /* --- the command ----------------------------------------------------------- */
 
-int iow_relay_split_words(char *line, char **argv, int max)
-{
-	int argc = 0;
-	char *p = line;
-
-	while (*p) {
-		char q = 0;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p || argc == max)
-			break;
-		argv[argc++] = p;
-		for (char *o = p; ; p++) {
-			if (!*p) {
-				*o = 0;
-				break;
-			}
-			if (q ? *p == q : (*p == '"' || *p == '\'')) {
-				q = q ? 0 : *p;
-				continue;
-			}
-			if (!q && (*p == ' ' || *p == '\t')) {
-				*o = 0;
-				p++;
-				break;
-			}
-			if (*p == '\\' && p[1])
-				p++;
-			*o++ = *p;
-		}
-	}
-	return argc;
-}
-
 static void say(struct relay *r, struct iow_sink *out, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void say(struct relay *r, struct iow_sink *out, const char *fmt, ...)
@@ -292,16 +259,6 @@ static void say(struct relay *r, struct iow_sink *out, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	iow_sink_puts(out, buf);
-}
-
-static void help(struct iow_sink *out)
-{
-	const struct iow_command *c;
-
-	iow_sink_puts(out, "Usage: iomem-walk [--json] [--stats] [--vmlinux FILE] SUBCOMMAND [ARGS...]\n"
-			   "Subcommands:\n");
-	for (c = iow_commands(); c->name; c++)
-		iow_sink_printf(out, "  %-8s %-8s %s\n", c->name, c->args, c->help);
 }
 
 static struct iow_error *session(struct relay *r)
@@ -378,28 +335,27 @@ static void say_gdb_view(struct relay *r, struct iow_sink *out, uint64_t gdb_tex
  * that fixes GDB's view.  A kernel that cannot be read yet (no matching
  * vmlinux, say) is said, not failed: the relay is loaded all the same, and
  * the next command may name the vmlinux. */
-static struct iow_error *gdb_view(struct relay *r, const char *arg, struct iow_sink *out)
+static struct iow_error *gdb_view(struct relay *r, const struct iow_relay_line *l, struct iow_sink *out)
 {
-	bool quiet = strcmp(arg, "--quiet") == 0;
 	struct iow_error *err;
 	uint64_t text;
 
-	if (!quiet)
+	if (!l->quiet)
 		say(r, out, "iomem-walk: relaying GDB's remote connection: try 'iomem-walk help'\n");
 	if ((err = session(r))) {
 		if (iow_error_is_link(err) || err == &iow_error_nomem)
 			return err; /* the connection itself is in trouble */
-		if (!quiet)
+		if (!l->quiet)
 			say(r, out, "iomem-walk: note: the kernel cannot be read yet: %s\n", err->message);
 		iow_error_destroy(err);
 		return NULL;
 	}
-	if (!*arg || quiet)
+	if (!l->text.given || l->quiet)
 		return NULL;
 	if ((err = iow_kernel_symbol(r->s.kernel, "_text", &text)))
 		return err;
-	if (strtoull(arg, NULL, 0) != text)
-		say_gdb_view(r, out, strtoull(arg, NULL, 0), text);
+	if (l->text.value != text)
+		say_gdb_view(r, out, l->text.value, text);
 	return NULL;
 }
 
@@ -418,48 +374,6 @@ static struct iow_error *restore_gdb_mode(struct relay *r, struct iow_error *err
 	return err;
 }
 
-struct iow_error *iow_relay_parse_line(char *line, struct iow_relay_line *l)
-{
-	static char tree[] = "tree";
-	char **argv = l->argv;
-	int i = 1;
-
-	memset(l, 0, sizeof(*l));
-	l->argc = iow_relay_split_words(line, argv, IOW_RELAY_MAX_ARGS - 1); /* room for a default word */
-	for (; i < l->argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--json") == 0) {
-			l->json = true;
-		} else if (strcmp(argv[i], "--stats") == 0) {
-			l->stats = true;
-		} else if (strcmp(argv[i], "--vmlinux") == 0 && i + 1 < l->argc) {
-			l->vmlinux = argv[++i];
-		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			l->help = true;
-			return NULL;
-		} else {
-			return iow_error_create(IOW_ERR_INVALID, "unknown option %s (iomem-walk help)", argv[i]);
-		}
-	}
-	if (i < l->argc && strcmp(argv[i], "help") == 0) {
-		l->help = true;
-		return NULL;
-	}
-	if (i >= l->argc) { /* iomem-walk alone: the annotated tree (DESIGN §2) */
-		argv[i] = tree;
-		l->argc = i + 1;
-	}
-	if (strcmp(argv[i], "gdb-view") == 0 && l->argc - i <= 2) {
-		l->gdb_view = i + 1 < l->argc ? argv[i + 1] : "";
-		return NULL;
-	}
-	l->cmd = iow_command_find(argv[i]);
-	if (!l->cmd)
-		return iow_error_create(IOW_ERR_INVALID, "unknown subcommand '%s' (iomem-walk help)", argv[i]);
-	l->cmd_argc = l->argc - i;
-	l->cmd_argv = argv + i;
-	return NULL;
-}
-
 static struct iow_error *run_line(struct relay *r, char *line, struct iow_sink *out)
 {
 	struct iow_relay_line l;
@@ -467,37 +381,30 @@ static struct iow_error *run_line(struct relay *r, char *line, struct iow_sink *
 	struct timespec t0, t1;
 	struct iow_target_stats before;
 
-	if (l.vmlinux) {
+	if (l.c.g.vmlinux) {
 		/* A new vmlinux: a new session.  Taken even when the line goes
 		 * wrong after it, as it always was. */
 		free(r->vmlinux);
-		r->vmlinux = strdup(l.vmlinux);
+		r->vmlinux = strdup(l.c.g.vmlinux);
 		iow_session_fini(&r->s);
 	}
 	if (err)
 		return err;
-	r->s.json = l.json;
-	if (l.help) {
-		help(out);
+	if (l.c.help) {
+		iow_usage(IOW_FRONT_GDB, l.c.cmd, out);
 		return NULL;
 	}
 	if (l.gdb_view)
-		return gdb_view(r, l.gdb_view, out);
+		return gdb_view(r, &l, out);
 	if ((err = session(r)))
 		return err;
 	before = *iow_target_stats(r->s.target);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	err = l.cmd->run(&r->s, l.cmd_argc, l.cmd_argv, out);
+	err = l.c.cmd->run(&r->s, &l.c.args, out);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (l.stats && r->s.target) {
-		const struct iow_target_stats *st = iow_target_stats(r->s.target);
-
-		iow_sink_printf(out, "stats: %" PRIu64 " round trips (%" PRIu64 " packets), %" PRIu64
-				" bytes sent, %" PRIu64 " bytes received, %.1f ms\n",
-				st->round_trips - before.round_trips, st->packets - before.packets,
-				st->bytes_sent - before.bytes_sent, st->bytes_received - before.bytes_received,
-				(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-	}
+	if (l.c.g.stats && r->s.target)
+		iow_stats_print(r->s.target, &before,
+				(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6, out);
 	return err;
 }
 
@@ -558,163 +465,6 @@ static struct iow_error *handle_command(struct relay *r, const struct iow_rsp_ev
 	werr = err ? to_gdb_packet(r, "E01", 3) : to_gdb_packet(r, "OK", 2);
 	iow_error_destroy(err);
 	return werr;
-}
-
-/* --- watching the traffic -------------------------------------------------- */
-
-bool iow_relay_command_line(const struct iow_rsp_event *ev, char *line, size_t size)
-{
-	size_t n;
-
-	if (!size || !iow_rsp_hex_decode(ev->payload + 6, ev->payload_len - 6, (uint8_t *)line,
-					 size - 1, &n))
-		return false;
-	line[n] = 0;
-	return true;
-}
-
-bool iow_relay_is_ours(const struct iow_rsp_event *ev)
-{
-	static const char word[] = IOW_RELAY_WORD;
-	uint8_t text[sizeof(word)];
-	size_t n, wl = sizeof(word) - 1;
-
-	if (ev->payload_len < 6 + 2 * wl || memcmp(ev->payload, "qRcmd,", 6) != 0)
-		return false;
-	if (!iow_rsp_hex_decode(ev->payload + 6, 2 * wl, text, sizeof(text), &n))
-		return false;
-	if (memcmp(text, word, wl) != 0)
-		return false;
-	/* The word alone, or followed by a blank. */
-	if (ev->payload_len == 6 + 2 * wl)
-		return true;
-	return iow_rsp_hex_decode(ev->payload + 6 + 2 * wl, 2, text, sizeof(text), &n) &&
-	       (text[0] == ' ' || text[0] == '\t');
-}
-
-/* What GDB's packet means for us: the guest runs (c, s, vCont;..., and
- * detaching), memory or registers change (M, X, G, P), or no-ack mode is
- * being negotiated. */
-static void observe_gdb(struct iow_relay_traffic *t, const struct iow_rsp_event *ev)
-{
-	const char *p = (const char *)ev->payload;
-
-	if (strcmp(p, "QStartNoAckMode") == 0)
-		t->noack_pending = true;
-	else if (strncmp(p, "Qqemu.PhyMemMode:", 17) == 0)
-		t->mode_changed = true;
-	else if (strchr("cCsSMXGPDkR", p[0]) && p[0])
-		t->dirty = true;
-	else if (strncmp(p, "vCont;", 6) == 0 || strncmp(p, "vRun", 4) == 0 ||
-		 strncmp(p, "bc", 2) == 0 || strncmp(p, "bs", 2) == 0)
-		t->dirty = true;
-}
-
-void iow_relay_from_stub(struct iow_relay_traffic *t, const uint8_t *p, size_t len)
-{
-	struct iow_rsp_event ev;
-	uint64_t v;
-
-	while (len) {
-		size_t n = iow_rsp_decoder_feed(&t->sdec, p, len, &ev);
-
-		p += n;
-		len -= n;
-		if (ev.type == IOW_RSP_EV_NONE)
-			break;
-		if (ev.type != IOW_RSP_EV_PACKET)
-			continue;
-		if (t->noack_pending) {
-			/* Its answer to QStartNoAckMode: OK switches both sides,
-			 * after the stub's ack of GDB's request. */
-			if (ev.payload_len == 2 && memcmp(ev.payload, "OK", 2) == 0)
-				t->ack = false;
-			t->noack_pending = false;
-		}
-		if (iow_rsp_feature_hex(ev.payload, ev.payload_len, "PacketSize", &v) && v >= 64 &&
-		    v < (1u << 24))
-			t->packet_size = (size_t)v;
-	}
-}
-
-/* EV's own bytes end the pending ones and are not passed on: pass on
- * those before them (the rest of a packet the decoder dropped, which it
- * skipped up to EV without an event) and drop them all. */
-static struct iow_error *pass_on_before(struct iow_relay_traffic *t, const struct iow_rsp_event *ev,
-					const struct iow_relay_traffic_ops *ops, void *ctx)
-{
-	size_t before = t->pending.len > ev->raw_len ? t->pending.len - ev->raw_len : 0;
-	struct iow_error *err = before ? ops->to_stub(ctx, t->pending.data, before) : NULL;
-
-	iow_buf_reset(&t->pending);
-	return err;
-}
-
-struct iow_error *iow_relay_from_gdb(struct iow_relay_traffic *t, const uint8_t *p, size_t len,
-				     const struct iow_relay_traffic_ops *ops, void *ctx)
-{
-	struct iow_error *err = NULL;
-	struct iow_rsp_event ev;
-
-	while (len && !err) {
-		size_t n = iow_rsp_decoder_feed(&t->gdec, p, len, &ev);
-
-		if (iow_buf_append(&t->pending, p, n))
-			return &iow_error_nomem;
-		p += n;
-		len -= n;
-		switch (ev.type) {
-		case IOW_RSP_EV_NONE:
-			break;
-		case IOW_RSP_EV_PACKET:
-			if (iow_relay_is_ours(&ev)) {
-				err = pass_on_before(t, &ev, ops, ctx);
-				if (!err)
-					err = ops->command(ctx, &ev);
-				break;
-			}
-			observe_gdb(t, &ev);
-			/* fall through */
-		default:
-			if (ev.type == IOW_RSP_EV_ACK && t->stray_acks) {
-				/* GDB's ack of a reply it gave up on: ours. */
-				t->stray_acks--;
-				err = pass_on_before(t, &ev, ops, ctx);
-				break;
-			}
-			if (ev.type == IOW_RSP_EV_INTERRUPT)
-				t->dirty = true;
-			err = ops->to_stub(ctx, t->pending.data, t->pending.len);
-			iow_buf_reset(&t->pending);
-		}
-	}
-	/* Bytes of a packet the decoder dropped: pass them on as they came. */
-	if (!err && t->pending.len && iow_rsp_decoder_idle(&t->gdec)) {
-		err = ops->to_stub(ctx, t->pending.data, t->pending.len);
-		iow_buf_reset(&t->pending);
-	}
-	return err;
-}
-
-void iow_relay_traffic_init(struct iow_relay_traffic *t, bool ack_mode)
-{
-	/* GDB's packets keep their bytes: how many they were tells the
-	 * bytes of a dropped packet from those of the next one. */
-	struct iow_rsp_decoder_opts gopts = { .max_payload = 1 << 24, .keep_raw = true };
-	struct iow_rsp_decoder_opts sopts = { .max_payload = 1 << 24 };
-
-	memset(t, 0, sizeof(*t));
-	t->ack = ack_mode;
-	iow_rsp_decoder_init(&t->gdec, &gopts);
-	iow_rsp_decoder_init(&t->sdec, &sopts);
-	iow_buf_init(&t->pending);
-}
-
-void iow_relay_traffic_fini(struct iow_relay_traffic *t)
-{
-	iow_rsp_decoder_fini(&t->gdec);
-	iow_rsp_decoder_fini(&t->sdec);
-	iow_buf_fini(&t->pending);
 }
 
 /* The relay's ends of iow_relay_from_gdb(). */

@@ -130,3 +130,24 @@ void iow_json_finish(struct iow_json *j)
 {
 	iow_sink_puts(j->out, "\n");
 }
+
+void iow_json_members(struct iow_json *j, const void *obj, const struct iow_json_member *m)
+{
+	for (; m->key; m++) {
+		const char *at = (const char *)obj + m->offset;
+
+		if (m->type == IOW_JSON_STRING)
+			iow_json_string(j, m->key, *(char *const *)at);
+		else if (m->type == IOW_JSON_BOOL)
+			iow_json_bool(j, m->key, *(const bool *)at);
+		else if (m->type == IOW_JSON_HEX)
+			iow_json_hex(j, m->key, *(const uint64_t *)at);
+		else
+			iow_json_u64(j, m->key, m->type == IOW_JSON_UINT ? *(const unsigned *)at : *(const uint64_t *)at);
+	}
+}
+
+void iow_json_stopped(struct iow_json *j, const struct iow_error *stopped)
+{
+	iow_json_string(j, "error", stopped ? iow_error_message(stopped) : NULL);
+}

@@ -10,8 +10,10 @@
 #define IOW_RENDER_JSON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "util/error.h"
 #include "util/sink.h"
 
 #define IOW_JSON_MAX_DEPTH 64
@@ -36,5 +38,24 @@ void iow_json_bool(struct iow_json *j, const char *key, bool value);
 void iow_json_null(struct iow_json *j, const char *key);
 /* Close the document (a final newline). */
 void iow_json_finish(struct iow_json *j);
+
+/* Members of a C struct that map one to one onto JSON members: a table
+ * per object, which reads like docs/JSON.md. */
+enum iow_json_type {
+	IOW_JSON_HEX,    /* uint64_t, as an address string */
+	IOW_JSON_U64,    /* uint64_t */
+	IOW_JSON_UINT,   /* unsigned (uint32_t) */
+	IOW_JSON_BOOL,   /* bool */
+	IOW_JSON_STRING, /* char *, NULL as null */
+};
+struct iow_json_member {
+	const char *key;
+	enum iow_json_type type;
+	size_t offset;   /* offsetof() in the struct */
+};
+/* The MEMBERS (ending with a NULL key) of the struct at OBJ, in order. */
+void iow_json_members(struct iow_json *j, const void *obj, const struct iow_json_member *members);
+/* "error": why a walk stopped early, or null when it completed. */
+void iow_json_stopped(struct iow_json *j, const struct iow_error *stopped);
 
 #endif

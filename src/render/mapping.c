@@ -1,10 +1,11 @@
 /* render/mapping: ioremap mappings with their cache modes, the PAT list,
- * the vmap areas annotated, and findings; as text and as JSON.
+ * and findings; as text and as JSON.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "model/pat.h"
@@ -27,11 +28,6 @@ void iow_render_proc_pat(const struct iow_pat *pat, struct iow_sink *out)
 				pat->memtypes[i].end, iow_cache_mode_name(pat->memtypes[i].type));
 }
 
-static const char *leaf_name(uint64_t size)
-{
-	return size == 4096 ? "4K" : size == (2u << 20) ? "2M" : size == (1u << 30) ? "1G" : "?";
-}
-
 static void run_line(const struct iow_map_run *run, const struct iow_pat *pat, bool color,
 		     struct iow_sink *out)
 {
@@ -44,7 +40,7 @@ static void run_line(const struct iow_map_run *run, const struct iow_pat *pat, b
 		return;
 	}
 	iow_sink_printf(out, "    0x%016" PRIx64 " %9s  phys 0x%" PRIx64 "-0x%" PRIx64 "  %s pages  %-3s",
-			run->va, sz, run->pa, run->pa + run->size - 1, leaf_name(run->leaf_size),
+			run->va, sz, run->pa, run->pa + run->size - 1, iow_leaf_size_name(run->leaf_size),
 			iow_memtype_name(run->mode));
 	if (run->ram) {
 		iow_sink_puts(out, "  RAM");
@@ -124,6 +120,44 @@ static void json_findings(struct iow_json *j, const struct iow_mapping_set *s)
 	iow_json_end_array(j);
 }
 
+#define RUN(key, type, field) { key, IOW_JSON_##type, offsetof(struct iow_map_run, field) }
+
+/* docs/JSON.md, ioremap: a run's ... */
+static const struct iow_json_member run_members[] = {
+	RUN("virt", HEX, va), RUN("size", U64, size), RUN("present", BOOL, present), { NULL, 0, 0 },
+};
+
+/* ... and, when present, where and how it is mapped */
+static const struct iow_json_member present_members[] = {
+	RUN("phys", HEX, pa), RUN("page_size", U64, leaf_size), RUN("leaf", HEX, leaf), { NULL, 0, 0 },
+};
+
+static void json_run(struct iow_json *j, const struct iow_map_run *run, const struct iow_pat *pat)
+{
+	const struct iow_pat_memtype *mt;
+
+	iow_json_begin_object(j, NULL);
+	iow_json_members(j, run, run_members);
+	if (run->present) {
+		mt = run->ram ? NULL : iow_pat_covering(pat, run->pa, run->size);
+		iow_json_members(j, run, present_members);
+		iow_json_string(j, "mode", iow_memtype_name(run->mode));
+		iow_json_bool(j, "ram", run->ram);
+		if (run->direct_known)
+			iow_json_string(j, "direct_map_mode", iow_memtype_name(run->direct_mode));
+		if (mt) {
+			iow_json_begin_object(j, "reservation");
+			iow_json_hex(j, "start", mt->start);
+			iow_json_hex(j, "end", mt->end);
+			iow_json_string(j, "mode", iow_memtype_name(mt->type));
+			iow_json_end_object(j);
+		} else {
+			iow_json_null(j, "reservation");
+		}
+	}
+	iow_json_end_object(j);
+}
+
 void iow_render_mappings_json(const struct iow_mapping_set *s, const struct iow_pat *pat,
 			      const struct iow_error *stopped, struct iow_sink *out)
 {
@@ -149,138 +183,15 @@ void iow_render_mappings_json(const struct iow_mapping_set *s, const struct iow_
 		iow_json_string(&j, "caller", m->area->caller_sym);
 		iow_json_hex(&j, "vm_phys_addr", m->area->phys_addr);
 		iow_json_begin_array(&j, "runs");
-		for (r = 0; r < m->nruns; r++) {
-			const struct iow_map_run *run = &m->runs[r];
-			const struct iow_pat_memtype *mt;
-
-			iow_json_begin_object(&j, NULL);
-			iow_json_hex(&j, "virt", run->va);
-			iow_json_u64(&j, "size", run->size);
-			iow_json_bool(&j, "present", run->present);
-			if (run->present) {
-				iow_json_hex(&j, "phys", run->pa);
-				iow_json_u64(&j, "page_size", run->leaf_size);
-				iow_json_hex(&j, "leaf", run->leaf);
-				iow_json_string(&j, "mode", iow_memtype_name(run->mode));
-				iow_json_bool(&j, "ram", run->ram);
-				if (run->direct_known)
-					iow_json_string(&j, "direct_map_mode", iow_memtype_name(run->direct_mode));
-				mt = run->ram ? NULL : iow_pat_covering(pat, run->pa, run->size);
-				if (mt) {
-					iow_json_begin_object(&j, "reservation");
-					iow_json_hex(&j, "start", mt->start);
-					iow_json_hex(&j, "end", mt->end);
-					iow_json_string(&j, "mode", iow_memtype_name(mt->type));
-					iow_json_end_object(&j);
-				} else {
-					iow_json_null(&j, "reservation");
-				}
-			}
-			iow_json_end_object(&j);
-		}
+		for (r = 0; r < m->nruns; r++)
+			json_run(&j, &m->runs[r], pat);
 		iow_json_end_array(&j);
 		iow_json_end_object(&j);
 	}
 	iow_json_end_array(&j);
 	iow_json_u64(&j, "areas_walked", s->areas_walked);
 	json_findings(&j, s);
-	iow_json_string(&j, "error", stopped ? iow_error_message(stopped) : NULL);
-	iow_json_end_object(&j);
-	iow_json_finish(&j);
-}
-
-void iow_render_vmap(const struct iow_vmap_list *l, bool color, struct iow_sink *out)
-{
-	static const struct { uint64_t bit; const char *name; } flags[] = {
-		{ IOW_VM_IOREMAP, "ioremap" }, { IOW_VM_ALLOC, "vmalloc" }, { IOW_VM_MAP, "vmap" },
-		{ IOW_VM_USERMAP, "user" }, { IOW_VM_DMA_COHERENT, "dma-coherent" },
-		{ IOW_VM_UNINITIALIZED, "uninitialized" }, { IOW_VM_NO_GUARD, "no-guard" },
-		{ IOW_VM_SPARSE, "sparse" },
-	};
-	size_t i, f;
-
-	for (i = 0; i < l->n && !out->failed; i++) {
-		const struct iow_vmap_area *a = &l->areas[i];
-		uint64_t start = a->has_vm ? a->addr : a->va_start;
-		uint64_t end = a->has_vm ? a->addr + a->size : a->va_end;
-		char sz[32];
-
-		iow_sink_printf(out, "0x%016" PRIx64 "-0x%016" PRIx64 " %9s", start, end,
-				iow_human_size(end - start, sz, sizeof(sz)));
-		if (l->per_node)
-			iow_sink_printf(out, "  node %u", a->node);
-		if (a->kind == IOW_VMAP_LAZY) {
-			iow_sink_printf(out, "  %sfreed, not yet purged%s\n", color ? C_DIM : "", color ? C_OFF : "");
-			continue;
-		}
-		if (!a->has_vm) {
-			iow_sink_puts(out, (a->va_flags & IOW_VMAP_RAM) || !l->per_node ? "  vm_map_ram\n" :
-					   "  (no vm_struct)\n");
-			continue;
-		}
-		iow_sink_puts(out, " ");
-		for (f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
-			if (a->flags & flags[f].bit)
-				iow_sink_printf(out, " %s", flags[f].name);
-		if (a->flags & ~0x107fULL)
-			iow_sink_printf(out, " 0x%" PRIx64, a->flags & (uint64_t)~0x107fULL);
-		if (a->nr_pages)
-			iow_sink_printf(out, "  %u pages", a->nr_pages);
-		if (a->page_order)
-			iow_sink_printf(out, " (order %u)", a->page_order);
-		if (a->phys_addr)
-			iow_sink_printf(out, "  phys 0x%" PRIx64, a->phys_addr);
-		iow_sink_printf(out, "  %s\n", a->caller_sym ? a->caller_sym : "");
-	}
-}
-
-void iow_render_vmap_json(const struct iow_vmap_list *l, const struct iow_error *stopped,
-			  struct iow_sink *out)
-{
-	struct iow_json j;
-	size_t i;
-	unsigned n;
-
-	iow_json_init(&j, out);
-	iow_json_begin_object(&j, NULL);
-	iow_json_string(&j, "layout", l->per_node ? "vmap_nodes" : "vmap_area_list");
-	iow_json_u64(&j, "nr_vmap_nodes", l->nr_vmap_nodes);
-	iow_json_begin_array(&j, "areas");
-	for (i = 0; i < l->n; i++) {
-		const struct iow_vmap_area *a = &l->areas[i];
-
-		iow_json_begin_object(&j, NULL);
-		iow_json_string(&j, "kind", a->kind == IOW_VMAP_LAZY ? "unpurged" : "busy");
-		iow_json_u64(&j, "node", a->node);
-		iow_json_hex(&j, "va_start", a->va_start);
-		iow_json_hex(&j, "va_end", a->va_end);
-		iow_json_hex(&j, "vmap_area", a->va);
-		if (a->has_vm) {
-			iow_json_hex(&j, "vm_struct", a->vm);
-			iow_json_hex(&j, "addr", a->addr);
-			iow_json_u64(&j, "size", a->size);
-			iow_json_hex(&j, "flags", a->flags);
-			iow_json_u64(&j, "nr_pages", a->nr_pages);
-			iow_json_u64(&j, "page_order", a->page_order);
-			iow_json_hex(&j, "phys_addr", a->phys_addr);
-			iow_json_hex(&j, "caller_address", a->caller);
-			iow_json_string(&j, "caller", a->caller_sym);
-			if (a->node_pages) {
-				iow_json_begin_object(&j, "node_pages");
-				for (n = 0; n < l->nr_numa; n++)
-					if (a->node_pages[n]) {
-						char key[16];
-
-						snprintf(key, sizeof(key), "N%u", n);
-						iow_json_u64(&j, key, a->node_pages[n]);
-					}
-				iow_json_end_object(&j);
-			}
-		}
-		iow_json_end_object(&j);
-	}
-	iow_json_end_array(&j);
-	iow_json_string(&j, "error", stopped ? iow_error_message(stopped) : NULL);
+	iow_json_stopped(&j, stopped);
 	iow_json_end_object(&j);
 	iow_json_finish(&j);
 }

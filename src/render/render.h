@@ -9,21 +9,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/check.h"
+#include "model/join.h"
 #include "model/mapping.h"
 #include "model/pat.h"
 #include "model/resource.h"
+#include "model/snapshot.h"
 #include "model/vmap.h"
 #include "util/error.h"
 #include "util/sink.h"
 
-struct iow_json;
 struct iow_render_opts {
-	/* Called after each resource of a tree, to show what is attached to it
-	 * (the mappings that cover it): in text with the tree guide's width,
-	 * or inside the resource's JSON object.  NULL: nothing. */
-	void (*attached)(void *ctx, const struct iow_resource *r, const char *guide, struct iow_sink *out);
-	void (*attached_json)(void *ctx, const struct iow_resource *r, struct iow_json *j);
-	void *ctx;
+	/* The mappings joined with the tree, shown under each resource (in
+	 * text, with the tree guide's width; in JSON, as "mapped_by"), or
+	 * NULL: none. */
+	const struct iow_join *join;
 	bool color;          /* ANSI colours (a terminal) */
 	int max_depth;       /* tree: levels below the root to show; < 0: all */
 	bool have_addr;      /* tree: only the resources containing ADDR ... */
@@ -64,5 +64,13 @@ void iow_render_vmap_json(const struct iow_vmap_list *l, const struct iow_error 
 			  struct iow_sink *out);
 /* /proc/vmallocinfo, line for line, in the kernel's order. */
 void iow_render_proc_vmallocinfo(const struct iow_vmap_list *l, struct iow_sink *out);
+
+/* check's report: each violation and note, then the verdict line (EXPECT:
+ * a saved layout was compared too). */
+void iow_render_check(const struct iow_check *c, bool expect, struct iow_sink *out);
+/* The same as JSON: the violations (notes only counted). */
+void iow_render_check_json(const struct iow_check *c, struct iow_sink *out);
+/* A snapshot, header first, as check --expect reads it back. */
+void iow_render_snapshot(const struct iow_snapshot *s, struct iow_sink *out);
 
 #endif

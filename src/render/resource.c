@@ -95,7 +95,40 @@ static bool shown(const struct iow_resource *r, const struct iow_render_opts *o)
 #define C_NAME "\033[1m"
 #define C_DIM "\033[2m"
 #define C_BAD "\033[31m"
+#define C_MAP "\033[33m"
 #define C_OFF "\033[0m"
+
+struct run_text {
+	const char *guide;
+	bool color;
+	struct iow_sink *out;
+};
+
+/* A mapped run under its resource: "<- UC- at VIRT (phys A-B, 4K pages) by CALLER". */
+static void run_text(void *arg, const struct iow_mapping *m, const struct iow_map_run *run)
+{
+	const struct run_text *t = arg;
+
+	iow_sink_printf(t->out, "%s  %s<- %s at 0x%016" PRIx64 " (phys 0x%" PRIx64 "-0x%" PRIx64
+			", %s pages) by %s%s\n", t->guide, t->color ? C_MAP : "",
+			iow_memtype_name(run->mode), run->va, run->pa, run->pa + run->size - 1,
+			iow_leaf_size_name(run->leaf_size), m->area->caller_sym ? m->area->caller_sym : "?",
+			t->color ? C_OFF : "");
+}
+
+static void run_json(void *arg, const struct iow_mapping *m, const struct iow_map_run *run)
+{
+	struct iow_json *j = arg;
+
+	iow_json_begin_object(j, NULL);
+	iow_json_hex(j, "virt", run->va);
+	iow_json_hex(j, "phys", run->pa);
+	iow_json_u64(j, "size", run->size);
+	iow_json_u64(j, "page_size", run->leaf_size);
+	iow_json_string(j, "mode", iow_memtype_name(run->mode));
+	iow_json_string(j, "caller", m->area->caller_sym);
+	iow_json_end_object(j);
+}
 
 void iow_render_resource_tree(const struct iow_resource_tree *tree, const struct iow_render_opts *o,
 			      struct iow_sink *out)
@@ -132,10 +165,12 @@ void iow_render_resource_tree(const struct iow_resource_tree *tree, const struct
 				o->color ? (r->name ? C_NAME : C_BAD) : "", r->name ? r->name : "<BAD>",
 				o->color ? C_OFF : "", o->color ? C_DIM : "", fl, desc ? " " : "",
 				desc ? desc : "", o->color ? C_OFF : "");
-		if (o->attached) {
+		if (o->join) {
+			struct run_text t = { guide, o->color, out };
+
 			/* The guide for lines under this resource. */
 			memcpy(guide + 2 * dd, r->sibling ? "| " : "  ", 2);
-			o->attached(o->ctx, r, guide, out);
+			iow_join_each(o->join, r, run_text, &t);
 		}
 	}
 }
@@ -162,8 +197,11 @@ static void json_node(struct iow_json *j, const struct iow_resource *r, const st
 	iow_json_u64(j, "desc", r->desc);
 	iow_json_string(j, "desc_name", r->desc ? desc : "NONE");
 	iow_json_hex(j, "kernel_address", r->addr);
-	if (o->attached_json)
-		o->attached_json(o->ctx, r, j);
+	if (o->join) {
+		iow_json_begin_array(j, "mapped_by");
+		iow_join_each(o->join, r, run_json, j);
+		iow_json_end_array(j);
+	}
 	iow_json_begin_array(j, "children");
 	for (c = r->child; c; c = c->sibling)
 		if (shown(c, o))
@@ -185,7 +223,7 @@ void iow_render_resource_json(const struct iow_resource_tree *tree, const struct
 	iow_json_hex(&j, "root_start", tree->root.start);
 	iow_json_hex(&j, "root_end", tree->root.end);
 	iow_json_u64(&j, "count", tree->count);
-	iow_json_string(&j, "error", o->stopped ? iow_error_message(o->stopped) : NULL);
+	iow_json_stopped(&j, o->stopped);
 	iow_json_begin_array(&j, "resources");
 	for (c = tree->root.child; c; c = c->sibling)
 		if (shown(c, o))

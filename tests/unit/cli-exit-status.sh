@@ -1,5 +1,5 @@
 #!/bin/bash
-# The exit status is one rule, stated once: --help prints it (src/cli/main.c,
+# The exit status is one rule, stated once: --help prints it (src/commands/cmdline.c,
 # EXIT_STATUS_RULE) and the README repeats it word for word, with no second
 # statement that could drift from it.  Exit 0 pass, 1 fail.
 set -u

@@ -105,12 +105,9 @@ static size_t count_lines(const char *s)
 static struct iow_error *run(struct iow_session *s, struct iow_buf *out, int argc, const char **argv)
 {
 	struct iow_sink sink = { .write = buf_write, .ctx = out };
-	const struct iow_command *cmd = iow_command_find(argv[0]);
 
 	iow_buf_reset(out);
-	if (!cmd)
-		return iow_error_create(IOW_ERR_INVALID, "no command %s", argv[0]);
-	return cmd->run(s, argc, (char **)argv, &sink);
+	return iow_command_run(s, argc, (char **)argv, &sink);
 }
 
 static void check_proc(struct iow_session *s, const char *file, const char *shape)
@@ -228,9 +225,7 @@ static void check_info(struct iow_session *s, const char *shape)
 	if (err || !want || !strstr(iow_buf_str(&out), line))
 		printf("# %s", iow_buf_str(&out));
 	iow_error_destroy(err);
-	s->json = true;
-	err = run(s, &out, 1, (const char *[]){ "info", NULL });
-	s->json = false;
+	err = run(s, &out, 2, (const char *[]){ "info", "--json", NULL });
 	note(err);
 	snprintf(line, sizeof(line), "\"phys_base_signed\": \"%s\"", want ? want : "?");
 	snprintf(raw, sizeof(raw), "\"phys_base\": \"0x%" PRIx64 "\"",

@@ -1,0 +1,49 @@
+/* discover: which file is the running kernel's vmlinux, when nobody said.
+ *
+ * The running kernel's build ID decides, and only the caller can ask the
+ * kernel (it opens each candidate against the target: a vmlinux of
+ * another build does not line up, its KASLR offset comes out wrong or its
+ * notes differ).  Here are the candidates and the order they are tried
+ * in: $IOW_VMLINUX, then the files a GDB process has open or mapped (the
+ * `gdb vmlinux` a user started), then the standard debug directories; and
+ * what to say when none fits.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef IOW_DEBUGINFO_DISCOVER_H
+#define IOW_DEBUGINFO_DISCOVER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "util/error.h"
+
+/* Where to look. */
+struct iow_vmlinux_search {
+	const char *env;          /* $IOW_VMLINUX's value, or NULL */
+	pid_t gdb_pid;            /* a GDB whose open and mapped files may hold it, or 0 */
+	const char *const *globs; /* patterns of the debug directories, NULL-terminated;
+				   * NULL: iow_vmlinux_globs */
+};
+
+/* /usr/lib/debug/boot/vmlinux-*, ..., /lib/modules/STAR/build/vmlinux */
+extern const char *const iow_vmlinux_globs[];
+
+/* Try the candidate at PATH: NULL when it is the running kernel's vmlinux
+ * (the search ends there), else why not.  Set *FINAL when the failure is
+ * not the file's (the connection's, say): no other file would do better,
+ * and the search ends with that error as it is. */
+typedef struct iow_error *iow_vmlinux_try_fn(void *ctx, const char *path, bool *final);
+
+/* Try the candidates of SEARCH in order with TRY until one is taken.
+ * Candidates are regular files of 1 MiB or more, each tried once.  When
+ * none is taken: IOW_ERR_NOTFOUND if there was none, else
+ * IOW_ERR_MISMATCH naming the files tried and the most telling refusal (a
+ * vmlinux of another build says more than a file that is none). */
+struct iow_error *iow_vmlinux_discover(const struct iow_vmlinux_search *search, iow_vmlinux_try_fn *try,
+				       void *ctx);
+
+/* GDB, or the shell GDB ran us through: the nearest ancestor whose name
+ * starts with "gdb", or 0. */
+pid_t iow_find_gdb_pid(void);
+
+#endif
