@@ -3,7 +3,7 @@
 # both kernels pass; a saved layout matches a fresh boot of the same guest
 # (KASLR moves nothing the snapshot holds); an added and a removed device
 # each fail --expect with the resources and mappings that came or went.
-# Five boots: keep them few.
+# Five boots (seven when the firmware moved, below): keep them few.
 . "$(dirname "$0")/lib.sh"
 need qemu-system-x86_64 jq
 export IOMEM_WALK=${top_builddir:-.}/iomem-walk
@@ -15,11 +15,28 @@ ci --series 6.1 --no-testmod
 check "6.1, clean: exit status 0" test "$(cat "$T/rc")" = 0
 check "6.1, clean: no violations" grep -q '^check: 0 violations' "$T/out"
 
-ci --series 6.12 --no-testmod --snapshot-out "$T/layout.snap"
-check "6.12, clean: exit status 0" test "$(cat "$T/rc")" = 0
+# SeaBIOS gives back to the e820 map the part of its high zone it did not
+# use, and how much it used depends on device probes with timeouts: on a
+# loaded host two boots of one guest can end System RAM below 4 GiB a few
+# pages apart (seen: 0x1ffd1fff and 0x1ffd4fff). That is the firmware, not
+# the kernel's layout, so when those two top-level lines are the only
+# difference, the pair of boots is taken once more; any other difference
+# fails at once.
+only_firmware_top() {
+	grep '^VIOLATION' "$T/out" >"$T/viol"
+	test -s "$T/viol" && ! grep -Ev 'expect-(added|removed) +[-+] iomem 0 0x[0-9a-f]+-0x[0-9a-f]+ 0x[0-9a-f]+ (System RAM|Reserved)$' "$T/viol" | grep -q .
+}
+for try in 1 2; do
+	ci --series 6.12 --no-testmod --snapshot-out "$T/layout.snap"
+	check "6.12, clean: exit status 0 (boot pair $try)" test "$(cat "$T/rc")" = 0
+	ci --series 6.12 --no-testmod --expect "$T/layout.snap"
+	if [ "$(cat "$T/rc")" = 1 ] && [ "$try" = 1 ] && only_firmware_top; then
+		echo "note: only the firmware's top of low RAM moved between the two boots; taking the pair again"
+		continue
+	fi
+	break
+done
 check "the snapshot holds the guest's resources" grep -q '^iomem 0 0xfed00000-0xfed003ff 0x200 HPET 0$' "$T/layout.snap"
-
-ci --series 6.12 --no-testmod --expect "$T/layout.snap"
 check "a second boot of the same guest matches the saved layout" test "$(cat "$T/rc")" = 0
 
 ci --series 6.12 --no-testmod --expect "$T/layout.snap" --device-args "-device virtio-rng-pci,id=extra"
