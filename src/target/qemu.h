@@ -14,10 +14,9 @@
 #define IOW_QEMU_MTREE_COMMAND "info mtree -f -o"
 
 /* Read QEMU's flat views into OUT.  IOW_ERR_UNSUPPORTED when the target
- * has no QEMU monitor (an ELF dump, gdbserver, another stub), with a
- * message of one line that says so and why; IOW_ERR_PROTOCOL when QEMU's
- * answer is no memory map; the connection's errors as they are.  On error
- * OUT is empty. */
+ * has no QEMU monitor (an ELF dump, gdbserver, another stub) or its answer
+ * is no memory map, with a message of one line that says so and why; the
+ * connection's errors as they are.  On error OUT is empty. */
 struct iow_error *iow_qemu_mtree_read(struct iow_target *t, struct iow_mtree *out);
 
 #endif
