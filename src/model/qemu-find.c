@@ -318,24 +318,39 @@ fail:
 	return -1;
 }
 
-const struct iow_qemu_finding *iow_qemu_finding_of(const struct iow_qemu *q, size_t space,
-						   const struct iow_resource *r)
+/* A finding of spaces[SPACE] within [START, END] about R or REGION (a
+ * violation rather than a note), or NULL. */
+static const struct iow_qemu_finding *about(const struct iow_qemu *q, size_t space, uint64_t start, uint64_t end,
+					    const struct iow_resource *r, const struct iow_mtree_region *region)
 {
 	const struct iow_qemu_finding *best = NULL;
 	size_t lo = 0, hi = q->n;
 
-	/* Sorted by space, then start: R's own findings start where it does. */
+	/* Sorted by space, then start: the findings about R (or REGION) lie
+	 * within it (ram-not-backed: a part of it). */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (q->f[mid].space < space || (q->f[mid].space == space && q->f[mid].start < r->start))
+		if (q->f[mid].space < space || (q->f[mid].space == space && q->f[mid].start < start))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < q->n && q->f[lo].space == space && q->f[lo].start == r->start; lo++)
-		if (q->f[lo].r == r && (!best || (iow_qemu_kind_is_note(best->kind) &&
-						  !iow_qemu_kind_is_note(q->f[lo].kind))))
+	for (; lo < q->n && q->f[lo].space == space && q->f[lo].start <= end; lo++)
+		if (((r && q->f[lo].r == r) || (!r && q->f[lo].q == region && !q->f[lo].r)) &&
+		    (!best || (iow_qemu_kind_is_note(best->kind) && !iow_qemu_kind_is_note(q->f[lo].kind))))
 			best = &q->f[lo];
 	return best;
+}
+
+const struct iow_qemu_finding *iow_qemu_finding_of(const struct iow_qemu *q, size_t space,
+						   const struct iow_resource *r)
+{
+	return about(q, space, r->start, r->end, r, NULL);
+}
+
+const struct iow_qemu_finding *iow_qemu_region_finding(const struct iow_qemu *q, size_t space,
+						       const struct iow_mtree_region *region)
+{
+	return about(q, space, region->start, region->start, NULL, region);
 }

@@ -129,5 +129,8 @@ void iow_qemu_over(const struct iow_resource_tree *tree, uint64_t start, uint64_
  * rather than a note), or NULL. */
 const struct iow_qemu_finding *iow_qemu_finding_of(const struct iow_qemu *q, size_t space,
 						   const struct iow_resource *r);
+/* A finding about REGION itself (qemu-region-unused), or NULL. */
+const struct iow_qemu_finding *iow_qemu_region_finding(const struct iow_qemu *q, size_t space,
+						       const struct iow_mtree_region *region);
 
 #endif
