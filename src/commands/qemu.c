@@ -23,9 +23,13 @@ struct iow_error *iow_qemu_view_load(struct iow_session *s, struct iow_qemu_view
 		qv->have = true;
 		return NULL;
 	}
-	/* The connection's own trouble, or the user's Ctrl-C, ends the
-	 * command; anything else only means there is no map to show. */
-	if (iow_error_is_link(err) || err->code == IOW_ERR_INTERRUPTED || err == &iow_error_nomem)
+	/* No QEMU monitor to ask (an ELF dump, gdbserver, another stub), or
+	 * an answer that is no memory map: no map to show, and the command
+	 * goes on.  Anything else (the connection's trouble, a QEMU stub that
+	 * refused or garbled its answer, the user's Ctrl-C, no memory) ends
+	 * it, as a failed read would: a view that silently lost QEMU's side
+	 * would differ from the one the same guest gives on a good link. */
+	if (err == &iow_error_nomem || err->code != IOW_ERR_UNSUPPORTED)
 		return err;
 	qv->unavailable = strdup(err->message);
 	iow_error_destroy(err);

@@ -32,10 +32,11 @@ struct iow_qemu_view {
 	bool have;         /* read */
 	char *unavailable; /* else why not, in one line */
 };
-/* Read it.  An error only for the connection's trouble, an interrupt or
- * no memory: a target without QEMU's map (an ELF dump, gdbserver, a map
- * that did not parse) says why in QV->unavailable, and the command goes
- * on with the guest's view. */
+/* Read it.  A target without QEMU's map (an ELF dump, gdbserver, a map
+ * that did not parse: IOW_ERR_UNSUPPORTED from target/qemu.h) says why in
+ * QV->unavailable, and the command goes on with the guest's view; any
+ * other error (the connection's, a refused or broken answer, an
+ * interrupt, no memory) is returned. */
 struct iow_error *iow_qemu_view_load(struct iow_session *s, struct iow_qemu_view *qv);
 void iow_qemu_view_fini(struct iow_qemu_view *qv);
 /* Join a map that was read with the guest's trees and mappings (any may
