@@ -3,15 +3,18 @@
  * first (ACPI tables in reserved RAM, the VGA hole, ROM shadows, a window
  * with gaps between its BARs, a BAR QEMU fills only in part, a device's
  * RAM-backed framebuffer mapped WC, the kernel's static legacy ports):
- * no violation, two notes.  Then each finding made once, alone.
+ * no violation, two notes.  Then each finding made once, alone; last,
+ * what check, mtree and the annotated tree make of them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
 #include <inttypes.h>
 
+#include "model/check.h"
 #include "model/qemu.h"
 #include "model-fixture.h"
+#include "render/render.h"
 #include "tap.h"
 
 #define IMAGE_START 0xffffffff81000000ULL
@@ -363,6 +366,70 @@ static void queries(void)
 	destroy(&l);
 }
 
+/* check takes QEMU's violations as violations and its notes as notes;
+ * mtree's text shows each region and gap with the resources that start
+ * there; its JSON holds the regions, findings and counts; the annotated
+ * tree's lines under a resource name QEMU's regions or say "nothing". */
+static void views(struct iow_buf *b)
+{
+	struct layout l;
+	struct iow_check c = { 0 };
+	struct iow_render_opts o = { 0 };
+	struct iow_resource *w;
+	struct iow_sink out;
+	size_t i, notes = 0;
+
+	build(&l);
+	w = fx_res(&l.iomem, &l.iomem.root, 0x900000000ULL, 0x900ffffffULL, MEM, "iowtest");
+	fx_res(&l.iomem, w, 0x900000000ULL, 0x9001fffffULL, MEM | BUSY, "iowtest uc--2M");
+	tap_ok(join(&l, IMAGE_END) && !iow_check_qemu(&c, &l.q), "check takes QEMU's findings");
+	for (i = 0; i < c.n; i++)
+		notes += c.v[i].note;
+	tap_ok(c.violations == 1 && c.n == 3 && notes == 2 && !strcmp(c.v[1].kind, "claim-over-nothing") && !c.v[1].note,
+	       "... the claim a violation, the BAR and the region notes (%zu violations, %zu entries)", c.violations,
+	       c.n);
+	tap_ok(c.n == 3 && !strcmp(c.v[2].text, "1 device region of QEMU's has no guest resource over it (kvmvapic; "
+						"iomem-walk mtree lists them)"),
+	       "... the unused regions summed up in one note: %s", c.n == 3 ? c.v[2].text : "");
+	iow_check_fini(&c);
+
+	iow_buf_reset(b);
+	out = fx_sink(b);
+	iow_render_qemu(&l.q, NULL, false, &out);
+	printf("%s", iow_buf_str(b));
+	tap_ok(strstr(iow_buf_str(b), "QEMU's \"memory\" (11 regions) beside the guest's iomem") &&
+		       strstr(iow_buf_str(b), "\n00000000febc0000-00000000febc1fff  i/o  nvme  (dev id=nvme0)\n") &&
+		       strstr(iow_buf_str(b), "\n00000000fffc0000-00000000ffffffff  rom  pc.bios  (parent obj "
+					      "/machine/unattached)\n") &&
+		       strstr(iow_buf_str(b), "\n0000000100000000-ffffffffffffffff  --   nothing\n") &&
+		       strstr(iow_buf_str(b), "  900000000-9001fffff  iowtest uc--2M  <- QEMU: nothing  [VIOLATION "
+					      "claim-over-nothing]\n") &&
+		       strstr(iow_buf_str(b), "\n0000000000000000-000000000000003f  --   nothing (QEMU's io: no device)\n") &&
+		       strstr(iow_buf_str(b), "  [note qemu-region-unused]\n") &&
+		       strstr(iow_buf_str(b), "\nmtree: 1 violation, 2 notes (check fails on the violations)\n"),
+	       "mtree's text: regions with owners, gaps, resources with what is behind them, findings");
+	iow_buf_reset(b);
+	out = fx_sink(b);
+	iow_render_qemu_json(&l.q, NULL, false, &out);
+	tap_ok(strstr(iow_buf_str(b), "\"name\": \"memory\"") && strstr(iow_buf_str(b), "\"name\": \"I/O\"") &&
+		       strstr(iow_buf_str(b), "\"offset\": \"0xc0000\"") &&
+		       strstr(iow_buf_str(b), "\"kind\": \"claim-over-nothing\"") &&
+		       strstr(iow_buf_str(b), "\"violations\": 1") && strstr(iow_buf_str(b), "\"notes\": 2") &&
+		       strstr(iow_buf_str(b), "\"qemu_nothing\": true"),
+	       "mtree's JSON: both spaces, offsets, findings, counts, resources over nothing");
+
+	o.qemu = &l.q;
+	iow_buf_reset(b);
+	out = fx_sink(b);
+	iow_render_qemu_lines(&o, l.nvme, "| ", &out);
+	iow_render_qemu_lines(&o, w->child, "  ", &out);
+	tap_ok(fx_same(iow_buf_str(b), "|   = QEMU i/o nvme 0xfebc0000-0xfebc1fff (dev id=nvme0)\n"
+				       "|   = QEMU i/o msix-table 0xfebc2000-0xfebc240f (dev id=nvme0)\n"
+				       "    = QEMU nothing (unassigned)  [VIOLATION claim-over-nothing]\n"),
+	       "the annotated tree's lines: the regions behind nvme; nothing behind the claim, marked");
+	destroy(&l);
+}
+
 int main(void)
 {
 	struct iow_buf b;
@@ -374,6 +441,7 @@ int main(void)
 	ram(&b);
 	ram_as_device(&b);
 	queries();
+	views(&b);
 	iow_buf_fini(&b);
 	return tap_done();
 }
