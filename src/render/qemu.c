@@ -313,15 +313,21 @@ void iow_render_qemu(const struct iow_qemu *q, const struct iow_error *stopped, 
 			q->violations == 1 ? "" : "s", q->notes, q->notes == 1 ? "" : "s");
 }
 
+/* A guest resource's members as mtree's JSON names it ("REF"). */
+static void resource_members(struct iow_json *j, const struct iow_resource *r)
+{
+	iow_json_hex(j, "start", r->start);
+	iow_json_hex(j, "end", r->end);
+	iow_json_string(j, "name", r->name);
+	iow_json_i64(j, "depth", r->depth);
+}
+
 static void json_resource_cb(void *arg, const struct iow_resource *r)
 {
 	struct iow_json *j = arg;
 
 	iow_json_begin_object(j, NULL);
-	iow_json_hex(j, "start", r->start);
-	iow_json_hex(j, "end", r->end);
-	iow_json_string(j, "name", r->name);
-	iow_json_i64(j, "depth", r->depth);
+	resource_members(j, r);
 	iow_json_end_object(j);
 }
 
@@ -397,10 +403,7 @@ static void space_json(struct iow_json *j, const struct iow_qemu_space *s)
 	iow_json_begin_array(j, "resources");
 	for (r = s->tree->root.child; r; r = iow_resource_next((struct iow_resource *)r)) {
 		iow_json_begin_object(j, NULL);
-		iow_json_hex(j, "start", r->start);
-		iow_json_hex(j, "end", r->end);
-		iow_json_string(j, "name", r->name);
-		iow_json_i64(j, "depth", r->depth);
+		resource_members(j, r);
 		iow_json_hex(j, "flags", r->flags);
 		json_behind(j, s, r);
 		iow_json_end_object(j);
