@@ -10,8 +10,11 @@ qemu_mtree_read() {
 	gdb -nx -batch -ex "target remote $IOW_GDB" -ex "monitor info mtree -f" -ex disconnect \
 		>"$RUN/qemu.mtree.raw" 2>&1 || { cat "$RUN/qemu.mtree.raw"; return 1; }
 	tr -d '\r' <"$RUN/qemu.mtree.raw" >"$RUN/qemu.mtree"
-	grep -q '^ AS "memory",' "$RUN/qemu.mtree" && grep -q '^ AS "I/O",' "$RUN/qemu.mtree" ||
-		{ echo "QEMU's monitor printed no \"memory\" or no \"I/O\" view:"; head "$RUN/qemu.mtree"; return 1; }
+	if ! grep -q '^ AS "memory",' "$RUN/qemu.mtree" || ! grep -q '^ AS "I/O",' "$RUN/qemu.mtree"; then
+		echo "QEMU's monitor printed no \"memory\" or no \"I/O\" view:"
+		head "$RUN/qemu.mtree"
+		return 1
+	fi
 }
 
 # qemu_view AS: the regions of the flat view address space AS resolves to,
@@ -177,6 +180,7 @@ elf_dump_one_line() { # CORE
 }
 
 mtree_test() {
+	local t0=$SECONDS
 	check "QEMU's own info mtree -f, read through GDB's monitor" qemu_mtree_read
 	check "mtree --json is valid JSON" mtree_json
 	check "mtree: QEMU's \"memory\" regions are its own, in order" regions_match memory iomem
@@ -190,4 +194,5 @@ mtree_test() {
 	check "tree shows QEMU's regions under the iomem resources (not with --no-qemu)" tree_shows_regions memory iomem
 	check "tree --ioports shows QEMU's I/O regions" tree_shows_regions I/O ioports --ioports
 	check "mtree --stats: one monitor command" one_request
+	echo "(the mtree checks took $((SECONDS - t0)) s)"
 }

@@ -3,7 +3,7 @@
 # shellcheck shell=bash
 
 IOW=${top_builddir:-.}/iomem-walk
-# shellcheck source=tests/guest/mtree-common.sh
+# shellcheck disable=SC1091
 . "$(dirname "${BASH_SOURCE[0]}")/mtree-common.sh"
 iow() { "$IOW" --target "$IOW_GDB" --vmlinux "$IOW_VMLINUX" "$@"; }
 
