@@ -20,6 +20,8 @@ struct state {
 	struct iow_resource_tree iomem, ioports;
 	struct iow_view v;
 	bool have_view;
+	struct iow_qemu_view qv;  /* QEMU's memory map (check only) */
+	struct iow_qemu qemu;     /* ... beside the guest's */
 };
 
 static struct iow_error *load(struct iow_session *s, struct state *st)
@@ -40,6 +42,26 @@ static void unload(struct state *st)
 	iow_resource_tree_fini(&st->ioports);
 	if (st->have_view)
 		iow_view_fini(&st->v);
+	iow_qemu_fini(&st->qemu);
+	iow_qemu_view_fini(&st->qv);
+}
+
+/* QEMU's map beside the layout, when the stub is QEMU's; else a note that
+ * says why not (check goes on with the guest's side alone). */
+static struct iow_error *check_qemu(struct iow_session *s, const struct iow_cmd_args *a, struct state *st,
+				    struct iow_check *c)
+{
+	struct iow_error *err;
+
+	if (a->no_qemu)
+		return NULL;
+	if ((err = iow_qemu_view_load(s, &st->qv)))
+		return err;
+	if (!st->qv.have)
+		return iow_check_add(c, "qemu-unavailable", true, "%s", st->qv.unavailable) ? &iow_error_nomem : NULL;
+	if (iow_qemu_view_join(s, &st->qv, &st->qemu, &st->iomem, &st->ioports, &st->v.maps))
+		return &iow_error_nomem;
+	return NULL;
 }
 
 static struct iow_error *snapshot(struct iow_session *s, const struct state *st, struct iow_snapshot *snap)
@@ -99,8 +121,10 @@ struct iow_error *iow_cmd_check(struct iow_session *s, const struct iow_cmd_args
 		goto out_expected;
 	if ((err = load(s, &st)))
 		goto out; /* a walk that broke off: an error (exit 2), not a verdict */
+	if ((err = check_qemu(s, a, &st, &c)))
+		goto out;
 	if (iow_check_resources(&c, "iomem", &st.iomem) || iow_check_resources(&c, "ioports", &st.ioports) ||
-	    iow_check_mappings(&c, &st.iomem, &st.v.maps) ||
+	    iow_check_mappings(&c, &st.iomem, &st.v.maps) || iow_check_qemu(&c, &st.qemu) ||
 	    (expect && ((err = snapshot(s, &st, &now)) || iow_snapshot_compare(&expected, &now, &c)))) {
 		if (!err)
 			err = &iow_error_nomem;

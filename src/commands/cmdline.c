@@ -180,9 +180,16 @@ void iow_stats_print(const struct iow_target *t, const struct iow_target_stats *
 {
 	const struct iow_target_stats zero = { 0 }, *now = iow_target_stats(t), *b = since ? since : &zero;
 
+	uint64_t mon = now->monitor_commands - b->monitor_commands;
+
 	iow_sink_printf(out, "stats: %" PRIu64 " round trips (%" PRIu64 " packets), %" PRIu64 " bytes sent, %" PRIu64
-			" bytes received, %" PRIu64 " reads (%" PRIu64 " from cache), %.1f ms\n",
+			" bytes received, %" PRIu64 " reads (%" PRIu64 " from cache), ",
 			now->round_trips - b->round_trips, now->packets - b->packets, now->bytes_sent - b->bytes_sent,
 			now->bytes_received - b->bytes_received, now->reads - b->reads,
-			now->cache_hits - b->cache_hits, ms);
+			now->cache_hits - b->cache_hits);
+	/* QEMU's memory map: one monitor command, said only when sent */
+	if (mon)
+		iow_sink_printf(out, "%" PRIu64 " monitor command%s (%" PRIu64 " bytes of output), ", mon,
+				mon == 1 ? "" : "s", now->monitor_bytes - b->monitor_bytes);
+	iow_sink_printf(out, "%.1f ms\n", ms);
 }

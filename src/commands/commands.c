@@ -15,6 +15,9 @@
 	  .help = "show this help" }
 #define JSON_OPT { .name = "json", .kind = IOW_OPT_FLAG, .at = ARG(json), .help = "machine-readable output (docs/JSON.md)" }
 #define END_OPT { .name = NULL }
+#define NO_QEMU_OPT                                                                                \
+	{ .name = "no-qemu", .kind = IOW_OPT_FLAG, .at = ARG(no_qemu),                             \
+	  .help = "leave out QEMU's memory map (read from its monitor when the stub is QEMU's)" }
 
 static const struct iow_opt tree_opts[] = {
 	{ .name = "iomem", .kind = IOW_OPT_SET, .flags = IOW_OPT_WORD, .at = ARG(ioports), .val = 0,
@@ -25,6 +28,7 @@ static const struct iow_opt tree_opts[] = {
 	  .help = "levels below the root to show (below ADDR's resource, with ADDR)" },
 	{ .name = "no-mappings", .kind = IOW_OPT_FLAG, .at = ARG(no_mappings),
 	  .help = "leave out who maps each resource" },
+	NO_QEMU_OPT,
 	JSON_OPT,
 	HELP_OPT,
 	{ .name = "ADDR", .kind = IOW_OPT_ADDR, .flags = IOW_OPT_POSITIONAL, .at = ARG(addr),
@@ -54,6 +58,7 @@ static const struct iow_opt no_opts[] = { HELP_OPT, END_OPT };
 static const struct iow_opt check_opts[] = {
 	{ .name = "expect", .kind = IOW_OPT_STRING, .at = ARG(expect), .arg = "FILE",
 	  .help = "and that the layout is the one saved in FILE (by snapshot)" },
+	NO_QEMU_OPT,
 	JSON_OPT,
 	HELP_OPT,
 	END_OPT,
@@ -80,6 +85,8 @@ static const struct iow_command table[] = {
 	{ "info", "the running kernel: release, build ID, KASLR offset, memory layout", json_opts, true,
 	  iow_cmd_info },
 	{ "pte", "the kernel page-table walk for ADDR, each level decoded", pte_opts, true, iow_cmd_pte },
+	{ "mtree", "QEMU's memory map beside the guest's: what is behind each resource, findings", json_opts, true,
+	  iow_cmd_mtree },
 	{ NULL, NULL, NULL, false, NULL },
 };
 

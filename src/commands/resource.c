@@ -65,12 +65,18 @@ struct iow_error *iow_cmd_tree(struct iow_session *s, const struct iow_cmd_args 
 	struct iow_resource_tree tree;
 	struct iow_join join;
 	struct iow_view v;
+	struct iow_qemu_view qv = { 0 };
+	struct iow_qemu q = { 0 };
 	struct iow_error *err, *map_err = NULL;
 
+	/* QEMU's regions behind each resource, when the stub is QEMU's */
+	if (!a->no_qemu && (err = iow_qemu_view_load(s, &qv)))
+		return err;
 	if (mappings) {
 		map_err = iow_view_load(s, &v, true);
 		if (!iow_error_is_partial(map_err)) {
 			iow_view_fini(&v);
+			iow_qemu_view_fini(&qv);
 			return map_err;
 		}
 		/* Corrupt vmap or memtype data: the tree still shows, with the
@@ -83,6 +89,16 @@ struct iow_error *iow_cmd_tree(struct iow_session *s, const struct iow_cmd_args 
 		iow_join_init(&join, &tree, &v.maps);
 		opts.join = &join;
 	}
+	opts.qemu_asked = !a->no_qemu;
+	opts.qemu_unavailable = qv.unavailable;
+	opts.qemu_space = a->ioports ? 1 : 0;
+	if (qv.have && iow_error_is_partial(err)) {
+		if (iow_qemu_view_join(s, &qv, &q, a->ioports ? NULL : &tree, a->ioports ? &tree : NULL,
+				       mappings ? &v.maps : NULL))
+			err = err ? err : &iow_error_nomem;
+		else
+			opts.qemu = &q;
+	}
 	if (iow_error_is_partial(err))
 		(a->json ? iow_render_resource_json : iow_render_resource_tree)(&tree, &opts, out);
 	if (!a->json && mappings && !map_err)
@@ -91,6 +107,8 @@ struct iow_error *iow_cmd_tree(struct iow_session *s, const struct iow_cmd_args 
 		iow_join_fini(&join);
 		iow_view_fini(&v);
 	}
+	iow_qemu_fini(&q);
+	iow_qemu_view_fini(&qv);
 	iow_resource_tree_fini(&tree);
 	if (map_err && !err)
 		return iow_error_wrap(map_err, "the mappings shown under the resources are incomplete");

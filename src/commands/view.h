@@ -8,7 +8,9 @@
 #include "commands/commands.h"
 #include "kernel/modules.h"
 #include "model/mapping.h"
+#include "model/mtree.h"
 #include "model/pat.h"
+#include "model/qemu.h"
 #include "model/vmap.h"
 
 struct iow_view {
@@ -23,5 +25,25 @@ struct iow_view {
  * kept and the error returned. */
 struct iow_error *iow_view_load(struct iow_session *s, struct iow_view *v, bool mappings);
 void iow_view_fini(struct iow_view *v);
+
+/* QEMU's memory map, when the target's monitor is QEMU's (commands/qemu.c). */
+struct iow_qemu_view {
+	struct iow_mtree mtree;
+	bool have;         /* read */
+	char *unavailable; /* else why not, in one line */
+};
+/* Read it.  A target without QEMU's map (an ELF dump, gdbserver, a map
+ * that did not parse: IOW_ERR_UNSUPPORTED from target/qemu.h) says why in
+ * QV->unavailable, and the command goes on with the guest's view; any
+ * other error (the connection's, a refused or broken answer, an
+ * interrupt, no memory) is returned. */
+struct iow_error *iow_qemu_view_load(struct iow_session *s, struct iow_qemu_view *qv);
+void iow_qemu_view_fini(struct iow_qemu_view *qv);
+/* Join a map that was read with the guest's trees and mappings (any may
+ * be NULL), the kernel image's range from the session's kernel.  -1 if
+ * out of memory. */
+int iow_qemu_view_join(struct iow_session *s, const struct iow_qemu_view *qv, struct iow_qemu *q,
+		       const struct iow_resource_tree *iomem, const struct iow_resource_tree *ioports,
+		       const struct iow_mapping_set *maps);
 
 #endif

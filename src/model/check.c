@@ -121,3 +121,35 @@ int iow_check_mappings(struct iow_check *c, const struct iow_resource_tree *iome
 	}
 	return 0;
 }
+
+/* A device region of QEMU's that no resource covers is common and dull
+ * (q35's PC speaker, port 92, the ELCRs, vmport: QEMU emulates them, Linux
+ * never registers them): check says so in one line, naming a few, and
+ * `mtree` lists them all.  A BAR QEMU does not map is a note of its own:
+ * it is rare, and may explain a driver that finds nothing there. */
+#define UNUSED_NAMED 6
+
+int iow_check_qemu(struct iow_check *c, const struct iow_qemu *q)
+{
+	size_t i, unused = 0;
+	char names[256] = "";
+
+	for (i = 0; i < q->n; i++) {
+		const struct iow_qemu_finding *f = &q->f[i];
+
+		if (f->kind == IOW_QEMU_REGION_UNUSED) {
+			if (unused++ < UNUSED_NAMED && f->q)
+				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%.40s", unused > 1 ? ", " : "",
+					 f->q->name);
+			continue;
+		}
+		if (iow_check_add(c, iow_qemu_kind_name(f->kind), iow_qemu_kind_is_note(f->kind), "%s", f->text))
+			return -1;
+	}
+	if (unused && iow_check_add(c, iow_qemu_kind_name(IOW_QEMU_REGION_UNUSED), true,
+				    "%zu device region%s of QEMU's %s no guest resource over %s (%s%s; iomem-walk mtree "
+				    "lists them)", unused, unused == 1 ? "" : "s", unused == 1 ? "has" : "have",
+				    unused == 1 ? "it" : "them", names, unused > UNUSED_NAMED ? ", ..." : ""))
+		return -1;
+	return 0;
+}

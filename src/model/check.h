@@ -8,6 +8,10 @@
  *   reservation, no range is mapped with two modes, no RAM is ioremapped.
  *   A reservation that no kernel mapping uses is a note, not a violation:
  *   user-space mappings of BARs make those.
+ * - with QEMU's memory map (model/qemu.h): nothing claimed or mapped
+ *   where QEMU has nothing, System RAM that is QEMU's RAM, QEMU's RAM
+ *   not taken for a device's; a device region of QEMU's no resource
+ *   covers and a BAR QEMU does not map are notes.
  * A snapshot compared with a saved one adds its differences
  * (model/snapshot.h).
  *
@@ -19,6 +23,7 @@
 #include <stddef.h>
 
 #include "model/mapping.h"
+#include "model/qemu.h"
 #include "model/resource.h"
 
 struct iow_violation {
@@ -44,5 +49,8 @@ int iow_check_resources(struct iow_check *c, const char *what, const struct iow_
  * -1 if out of memory. */
 int iow_check_mappings(struct iow_check *c, const struct iow_resource_tree *iomem,
 		       const struct iow_mapping_set *maps);
+/* The findings of QEMU's memory map beside the guest's (model/qemu.h):
+ * its violations as violations, its notes as notes.  -1 if out of memory. */
+int iow_check_qemu(struct iow_check *c, const struct iow_qemu *q);
 
 #endif

@@ -104,14 +104,21 @@ static struct iow_error *bad(const char *p, const char *end, const char *why)
 	return iow_error_create(IOW_ERR_PROTOCOL, "QEMU's memory map: %s: \"%.*s\"", why, n, p);
 }
 
-/* The owner suffix " owner:{dev path=P}", " owner:{obj path=P}" or
- * " parent:{obj path=P}" at the end of [P, *END): taken off *END. */
+/* The owner suffix (mtree_print_mr_owner(), system/memory.c): " orphan",
+ * or " owner:{KIND KEY=VALUE}" or " parent:{KIND KEY=VALUE}" with KIND dev
+ * or obj and KEY id, path or type, at the end of [P, *END): taken off *END. */
 static struct iow_error *take_owner(const char *p, const char **end, struct iow_mtree_region *r)
 {
 	static const char *const tags[] = { " owner:{", " parent:{" };
+	static const char *const keys[] = { "id", "path", "type" };
 	const char *e = *end, *best = NULL;
 	size_t i, tag = 0;
 
+	if (e - p >= 7 && memcmp(e - 7, " orphan", 7) == 0) {
+		r->orphan = true;
+		*end = e - 7;
+		return NULL;
+	}
 	if (e == p || e[-1] != '}')
 		return NULL;
 	for (i = 0; i < 2; i++) {
@@ -130,14 +137,22 @@ static struct iow_error *take_owner(const char *p, const char **end, struct iow_
 	if (!best)
 		return NULL;
 	{
-		const char *in = best + strlen(tags[tag]), *close = e - 1, *path;
+		const char *in = best + strlen(tags[tag]), *close = e - 1, *val = NULL;
 
-		if (starts(in, close, "dev path="))
+		if (starts(in, close, "dev "))
 			r->owner_is_dev = true;
-		else if (!starts(in, close, "obj path="))
+		else if (!starts(in, close, "obj "))
 			return bad(p, e, "an owner that is neither dev nor obj");
-		path = in + strlen("dev path=");
-		r->owner = dup_n(path, (size_t)(close - path));
+		in += 4;
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && !val; i++)
+			if (starts(in, close, keys[i]) && in + strlen(keys[i]) < close &&
+			    in[strlen(keys[i])] == '=') {
+				r->owner_by = keys[i];
+				val = in + strlen(keys[i]) + 1;
+			}
+		if (!val)
+			return bad(p, e, "an owner named by neither id, path nor type");
+		r->owner = dup_n(val, (size_t)(close - val));
 		if (!r->owner)
 			return &iow_error_nomem;
 		r->owner_is_parent = tag == 1;
@@ -297,6 +312,14 @@ struct iow_error *iow_mtree_parse(const char *text, size_t len, struct iow_mtree
 					       "address space");
 		else if (v->n)
 			qsort(v->regions, v->n, sizeof(*v->regions), cmp_region);
+		for (size_t j = 0; j < v->n; j++) {
+			struct iow_mtree_region *r = &v->regions[j];
+
+			/* mtree.h: QEMU's I/O root, or a window from address 0 */
+			r->background = r->type == IOW_MTREE_IO &&
+					((v->root && strcmp(r->name, v->root) == 0) ||
+					 (r->has_offset && r->offset == r->start));
+		}
 		/* A flat view's ranges never overlap (QEMU splits them); the
 		 * lookup counts on it. */
 		for (size_t j = 1; !err && j < v->n; j++)
@@ -309,6 +332,11 @@ struct iow_error *iow_mtree_parse(const char *text, size_t len, struct iow_mtree
 	if (err)
 		iow_mtree_fini(out);
 	return err;
+}
+
+bool iow_mtree_is_machine_memory(const struct iow_mtree_region *r)
+{
+	return (r->type == IOW_MTREE_RAM || r->type == IOW_MTREE_ROM) && !r->owner_is_dev && !r->background;
 }
 
 const struct iow_mtree_view *iow_mtree_space(const struct iow_mtree *m, const char *name)

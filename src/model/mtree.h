@@ -17,9 +17,20 @@
  * every call, so spaces are found by name ("memory", "I/O"), never by
  * number.  Ranges are inclusive, as QEMU prints them.  " @OFFSET" is the
  * offset into the region's memory (an alias's, or a RAM block's part);
- * the owner is the QEMU object that owns the region (`-o`): "dev" for a
- * device, "obj" for another object, "parent:" when QEMU only knows the
- * object the region hangs under.
+ * the owner is the QEMU object that owns the region (`-o`,
+ * mtree_expand_owner() in system/memory.c): "dev" for a device, "obj" for
+ * another object, named by its id (`dev id=scsi0`, a device given one on
+ * the command line), else its canonical path, else its type;
+ * "parent:{...}" when QEMU only knows the object the region hangs under,
+ * " orphan" when it knows neither.
+ *
+ * A background region answers for what no other region of its view does,
+ * and stands for no device: QEMU's I/O root ("io", whose ops are
+ * unassigned_io_ops: reads give all ones), which the flat view shows in the
+ * pieces between real port regions, and a window laid over the space from
+ * address 0 (an i/o region whose offset equals its address, as a PCI
+ * host's unassigned MMIO window: gpex_mmio_window on arm64's virt).
+ * Accesses there hit nothing, as in a gap of the view.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef IOW_MODEL_MTREE_H
@@ -47,9 +58,13 @@ struct iow_mtree_region {
 	char *name;               /* without the " @OFFSET" suffix */
 	bool has_offset;
 	uint64_t offset;
-	char *owner;              /* the object's path ("/machine/unattached/device[3]"), or NULL */
-	bool owner_is_dev;        /* owner:{dev path=...}: a device */
+	char *owner;              /* the object's path ("/machine/unattached/device[3]"), id
+				   * ("scsi0") or type, or NULL */
+	const char *owner_by;     /* "path", "id" or "type" (static); NULL with no owner */
+	bool owner_is_dev;        /* owner:{dev ...}: a device */
 	bool owner_is_parent;     /* parent:{...}: only the object it hangs under */
+	bool orphan;              /* " orphan": QEMU knows no owner or parent */
+	bool background;          /* stands for no device (see above) */
 };
 
 struct iow_mtree_view {
@@ -77,5 +92,9 @@ const struct iow_mtree_view *iow_mtree_space(const struct iow_mtree *m, const ch
 /* The region of VIEW that contains ADDR, or NULL (QEMU: unassigned). */
 const struct iow_mtree_region *iow_mtree_lookup(const struct iow_mtree_view *view, uint64_t addr);
 const char *iow_mtree_type_name(enum iow_mtree_type t);
+/* Whether R is the machine's own memory: RAM or ROM that no device owns
+ * (pc.ram, a memory backend; pc.bios, the firmware), as opposed to a
+ * device's RAM-backed BAR (vga.vram, an option ROM BAR). */
+bool iow_mtree_is_machine_memory(const struct iow_mtree_region *r);
 
 #endif

@@ -13,6 +13,7 @@
 #include "model/join.h"
 #include "model/mapping.h"
 #include "model/pat.h"
+#include "model/qemu.h"
 #include "model/resource.h"
 #include "model/snapshot.h"
 #include "model/vmap.h"
@@ -32,6 +33,15 @@ struct iow_render_opts {
 	 * field.  (Text does not: the command fails with the error after the
 	 * output, and the front end reports it, once.) */
 	const struct iow_error *stopped;
+	/* QEMU's map beside the tree, or NULL: under each resource, what QEMU
+	 * has behind it (render/qemu.c; JSON: "qemu", "qemu_nothing").
+	 * QEMU_SPACE: which of its spaces[] the tree is. */
+	const struct iow_qemu *qemu;
+	size_t qemu_space;
+	/* QEMU's map was asked for (not --no-qemu): JSON says "qemu_error";
+	 * QEMU_UNAVAILABLE is why it could not be had (one line), or NULL. */
+	bool qemu_asked;
+	const char *qemu_unavailable;
 };
 
 /* "4 KiB", "635 KiB", "1.5 GiB": binary units, exact when whole. */
@@ -64,6 +74,20 @@ void iow_render_vmap_json(const struct iow_vmap_list *l, const struct iow_error 
 			  struct iow_sink *out);
 /* /proc/vmallocinfo, line for line, in the kernel's order. */
 void iow_render_proc_vmallocinfo(const struct iow_vmap_list *l, struct iow_sink *out);
+
+/* QEMU's memory map beside the guest's (mtree): each address space as
+ * rows of QEMU's regions and gaps with the guest's resources that start
+ * in them, then the findings (render/qemu.c says how it reads). */
+void iow_render_qemu(const struct iow_qemu *q, const struct iow_error *stopped, bool color, struct iow_sink *out);
+void iow_render_qemu_json(const struct iow_qemu *q, const struct iow_error *stopped, bool color,
+			  struct iow_sink *out);
+/* The annotated tree's lines under R: the regions behind it, one line
+ * each, or that QEMU has nothing there; GUIDE starts each line. */
+void iow_render_qemu_lines(const struct iow_render_opts *o, const struct iow_resource *r, const char *guide,
+			   struct iow_sink *out);
+struct iow_json;
+/* The same as members of R's JSON object. */
+void iow_render_qemu_json_members(struct iow_json *j, const struct iow_render_opts *o, const struct iow_resource *r);
 
 /* check's report: each violation and note, then the verdict line (EXPECT:
  * a saved layout was compared too). */

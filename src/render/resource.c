@@ -165,14 +165,19 @@ void iow_render_resource_tree(const struct iow_resource_tree *tree, const struct
 				o->color ? (r->name ? C_NAME : C_BAD) : "", r->name ? r->name : "<BAD>",
 				o->color ? C_OFF : "", o->color ? C_DIM : "", fl, desc ? " " : "",
 				desc ? desc : "", o->color ? C_OFF : "");
-		if (o->join) {
+		if (o->join || o->qemu) {
 			struct run_text t = { guide, o->color, out };
 
 			/* The guide for lines under this resource. */
 			memcpy(guide + 2 * dd, r->sibling ? "| " : "  ", 2);
-			iow_join_each(o->join, r, run_text, &t);
+			if (o->qemu)
+				iow_render_qemu_lines(o, r, guide, out);
+			if (o->join)
+				iow_join_each(o->join, r, run_text, &t);
 		}
 	}
+	if (o->qemu_unavailable)
+		iow_sink_printf(out, "%s\n", o->qemu_unavailable);
 }
 
 static void json_node(struct iow_json *j, const struct iow_resource *r, const struct iow_render_opts *o)
@@ -202,6 +207,8 @@ static void json_node(struct iow_json *j, const struct iow_resource *r, const st
 		iow_join_each(o->join, r, run_json, j);
 		iow_json_end_array(j);
 	}
+	if (o->qemu)
+		iow_render_qemu_json_members(j, o, r);
 	iow_json_begin_array(j, "children");
 	for (c = r->child; c; c = c->sibling)
 		if (shown(c, o))
@@ -224,6 +231,8 @@ void iow_render_resource_json(const struct iow_resource_tree *tree, const struct
 	iow_json_hex(&j, "root_end", tree->root.end);
 	iow_json_u64(&j, "count", tree->count);
 	iow_json_stopped(&j, o->stopped);
+	if (o->qemu_asked)
+		iow_json_string(&j, "qemu_error", o->qemu_unavailable);
 	iow_json_begin_array(&j, "resources");
 	for (c = tree->root.child; c; c = c->sibling)
 		if (shown(c, o))

@@ -162,9 +162,19 @@ static const char *core_vmcoreinfo(struct iow_target *t)
 	return to_core(t)->vmcoreinfo;
 }
 
+/* A dump holds memory and registers, not the machine that made it. */
+static struct iow_error *core_qemu_monitor(struct iow_target *t, bool *yes, const char **why)
+{
+	(void)t;
+	*yes = false;
+	*why = "an ELF dump has no QEMU monitor";
+	return NULL;
+}
+
 static const struct iow_target_ops core_ops = {
 	.name = "core",
 	.read = core_read, .read_reg = iow_core_read_reg, /* no monitor, no batches */
+	.qemu_monitor = core_qemu_monitor,
 	.can_read = core_can_read, .vmcoreinfo = core_vmcoreinfo,
 	.destroy = core_destroy,
 };

@@ -391,6 +391,20 @@ static struct iow_error *gs_monitor(struct iow_target *t, const char *cmd, struc
 	return NULL;
 }
 
+/* QEMU's stub answers qqemu.Supported (and qqemu.PhyMemMode, which the
+ * handshake asks): what it says decides, never a name.  One packet at
+ * most, on a connection that asked neither yet (an adopted one). */
+static struct iow_error *gs_qemu_monitor(struct iow_target *t, bool *yes, const char **why)
+{
+	struct iow_gdbstub *g = to_gdbstub(t);
+	struct iow_error *err = phys_probe(g);
+
+	*yes = !err && g->phys_support == 1;
+	if (!err && !*yes)
+		*why = "the stub is not QEMU's (it does not answer qqemu.Supported)";
+	return err;
+}
+
 static void gs_destroy(struct iow_target *t)
 {
 	struct iow_gdbstub *g = to_gdbstub(t);
@@ -422,6 +436,7 @@ static bool gs_can_read(struct iow_target *t, enum iow_space space)
 static const struct iow_target_ops gdbstub_ops = {
 	.name = "gdbstub",
 	.read = gs_read, .read_reg = iow_gdbstub_read_reg, .monitor = gs_monitor,
+	.qemu_monitor = gs_qemu_monitor,
 	/* qemu.PhyMemMode held for a whole call; pipelined reads to QEMU */
 	.batch_begin = gs_batch_begin, .batch_end = gs_batch_end, .read_many = gs_read_many,
 	.can_read = gs_can_read, /* no VMCOREINFO over the gdbstub */

@@ -657,10 +657,72 @@ const char *iow_target_vmcoreinfo(struct iow_target *t)
 	return t->ops->vmcoreinfo ? t->ops->vmcoreinfo(t) : NULL;
 }
 
+/* The monitor commands ever sent, all read-only (DESIGN §8: QEMU's HMP
+ * also takes quit, stop, system_reset, device_add, xp of device memory,
+ * ...: none of those may ever leave this process).  Exact words; NUMBER is
+ * one hexadecimal number. */
+static const char *const read_only_monitor[] = {
+	"info mtree -f -o", /* QEMU's flat memory views with owners (target/qemu.c) */
+	"info mtree -f",    /* the same without owners (tests/tools/iow-target-probe) */
+	"help",             /* the list of commands (gdbserver's test) */
+	"gva2gpa NUMBER",   /* a translation by QEMU, for tests (iow-target-probe) */
+};
+
+static bool matches(const char *cmd, const char *pattern)
+{
+	const char *num = strstr(pattern, "NUMBER");
+	size_t n = num ? (size_t)(num - pattern) : strlen(pattern), digits;
+
+	if (strncmp(cmd, pattern, n) != 0)
+		return false;
+	if (!num)
+		return cmd[n] == 0;
+	cmd += n;
+	if (cmd[0] == '0' && cmd[1] == 'x')
+		cmd += 2;
+	digits = strspn(cmd, "0123456789abcdefABCDEF");
+	return digits >= 1 && digits <= 16 && cmd[digits] == 0;
+}
+
+bool iow_target_monitor_allowed(const char *cmd)
+{
+	size_t i;
+
+	for (i = 0; cmd && i < sizeof(read_only_monitor) / sizeof(read_only_monitor[0]); i++)
+		if (matches(cmd, read_only_monitor[i]))
+			return true;
+	return false;
+}
+
 struct iow_error *iow_target_monitor(struct iow_target *t, const char *cmd, struct iow_buf *out)
 {
+	size_t before = out->len;
+	struct iow_error *err;
+
+	if (!iow_target_monitor_allowed(cmd))
+		return iow_error_create(IOW_ERR_INVALID, "the monitor command '%.60s' is not one of the "
+					"read-only commands this tool may send", cmd ? cmd : "");
 	if (!t->ops->monitor)
 		return iow_error_create(IOW_ERR_UNSUPPORTED, "the %s target has no monitor "
 					"commands", t->ops->name);
-	return t->ops->monitor(t, cmd, out);
+	t->stats.monitor_commands++;
+	err = t->ops->monitor(t, cmd, out);
+	if (out->len > before)
+		t->stats.monitor_bytes += out->len - before;
+	return err;
+}
+
+struct iow_error *iow_target_qemu_monitor(struct iow_target *t, bool *yes, const char **why_not)
+{
+	const char *why = NULL;
+	struct iow_error *err = NULL;
+
+	*yes = false;
+	if (t->ops->qemu_monitor)
+		err = t->ops->qemu_monitor(t, yes, &why);
+	else
+		why = "this target has no QEMU monitor";
+	if (why_not)
+		*why_not = *yes ? NULL : why ? why : "no QEMU monitor";
+	return err;
 }

@@ -46,6 +46,8 @@ struct iow_target_stats {
 	uint64_t cache_hits;     /* reads served entirely from the cache */
 	uint64_t cache_misses;   /* reads that needed at least one back-end read */
 	uint64_t mem_bytes;      /* memory bytes fetched from the back end */
+	uint64_t monitor_commands; /* monitor commands sent (each one request) */
+	uint64_t monitor_bytes;  /* their output */
 };
 
 struct iow_target;
@@ -71,8 +73,13 @@ struct iow_target_ops {
 	/* A register by its GDB name ("rip", "cr3", "cr4", "efer"). */
 	struct iow_error *(*read_reg)(struct iow_target *t, const char *name, uint64_t *val);
 	/* A monitor command (QEMU HMP); its text output appended to OUT.
-	 * NULL: not supported by this back end. */
+	 * NULL: not supported by this back end.  Called only through
+	 * iow_target_monitor(), which lets read-only commands alone through. */
 	struct iow_error *(*monitor)(struct iow_target *t, const char *cmd, struct iow_buf *out);
+	/* Optional (NULL: no): whether the monitor is QEMU's (a gdbstub that
+	 * answers qqemu.Supported), so that `info mtree` means QEMU's memory
+	 * map.  May ask the target once; *WHY says why not, for people. */
+	struct iow_error *(*qemu_monitor)(struct iow_target *t, bool *yes, const char **why);
 	/* Optional (NULL: nothing to do): bracket the back-end reads of one
 	 * iow_target_read or iow_target_read_string call in SPACE, so a back
 	 * end can switch modes once per call instead of once per read (the
@@ -157,7 +164,17 @@ const char *iow_target_vmcoreinfo(struct iow_target *t);
 /* Whether a prefetch saves anything now (the back end takes groups of
  * reads): a walker skips the work of gathering hints otherwise. */
 bool iow_target_can_prefetch(struct iow_target *t);
+/* Send CMD to the target's monitor; its output is appended to OUT.  Only
+ * read-only commands are ever sent (iow_target_monitor_allowed):
+ * anything else is refused with IOW_ERR_INVALID before it reaches the
+ * back end. */
 struct iow_error *iow_target_monitor(struct iow_target *t, const char *cmd, struct iow_buf *out);
+/* Whether CMD is on the allow-list of read-only monitor commands. */
+bool iow_target_monitor_allowed(const char *cmd);
+/* Whether the target's monitor is QEMU's (see ops->qemu_monitor).  No:
+ * *WHY_NOT (may be NULL) says why in a few words ("an ELF dump has no QEMU
+ * monitor").  An error: asking failed (the connection). */
+struct iow_error *iow_target_qemu_monitor(struct iow_target *t, bool *yes, const char **why_not);
 /* Forget everything cached (the guest ran). */
 void iow_target_invalidate(struct iow_target *t);
 const struct iow_target_stats *iow_target_stats(const struct iow_target *t);

@@ -3,6 +3,8 @@
 # shellcheck shell=bash
 
 IOW=${top_builddir:-.}/iomem-walk
+# shellcheck disable=SC1091
+. "$(dirname "${BASH_SOURCE[0]}")/mtree-common.sh"
 iow() { "$IOW" --target "$IOW_GDB" --vmlinux "$IOW_VMLINUX" "$@"; }
 
 # same_as_guest FILE: `proc FILE` is byte-identical to the guest's own.
@@ -82,7 +84,7 @@ guest_order_differs() {
 walk_test() { # SERIES [boot-guest options]
 	local series=$1
 	shift
-	need jq
+	need jq gdb
 	boot "$series" --series "$series" "$@"
 	check "proc iomem is the guest's /proc/iomem, byte for byte" same_as_guest iomem
 	check "proc ioports is the guest's /proc/ioports, byte for byte" same_as_guest ioports
@@ -94,4 +96,6 @@ walk_test() { # SERIES [boot-guest options]
 		check "... where the guest's own vmallocinfo is not in address order" guest_order_differs
 	fi
 	check "the annotated tree decodes flags" bash -c "'$IOW' --target '$IOW_GDB' --vmlinux '$IOW_VMLINUX' tree | grep -q 'System RAM .*MEM SYSRAM BUSY'"
+	# QEMU's memory map beside the guest's, on the same boot (mtree-common.sh).
+	mtree_test
 }

@@ -85,10 +85,10 @@ static void check_tree(void)
 	tap_ok(both("tree 0xffffffffffffffff", &c) && c.args.addr.value == UINT64_MAX, "the last address");
 
 	tap_is_str(parse(IOW_FRONT_CLI, "tree --bogus", &c),
-		   "tree: unknown option --bogus (usage: tree [--iomem|--ioports] [--depth N] [--no-mappings] "
+		   "tree: unknown option --bogus (usage: tree [--iomem|--ioports] [--depth N] [--no-mappings] [--no-qemu] "
 		   "[--json] [ADDR])", "an unknown option: named, with the usage");
 	tap_is_str(parse(IOW_FRONT_GDB, "tree --depth", &c),
-		   "tree: --depth needs a number >= 0 (usage: tree [--iomem|--ioports] [--depth N] [--no-mappings] "
+		   "tree: --depth needs a number >= 0 (usage: tree [--iomem|--ioports] [--depth N] [--no-mappings] [--no-qemu] "
 		   "[--json] [ADDR])", "--depth with no number");
 	tap_is_str(parse(IOW_FRONT_GDB, "tree --depth -1", &c), "tree: --depth needs a number >= 0, not '-1'",
 		   "--depth -1");
@@ -133,7 +133,7 @@ static void check_others(void)
 	       c.args.json, "check --expect layout.snap --json");
 	tap_ok(both("check --expect=a.snap", &c) && !strcmp(c.args.expect, "a.snap"), "check --expect=a.snap");
 	tap_is_str(parse(IOW_FRONT_GDB, "check --expect", &c),
-		   "check: --expect needs FILE (usage: check [--expect FILE] [--json])", "check --expect alone");
+		   "check: --expect needs FILE (usage: check [--expect FILE] [--no-qemu] [--json])", "check --expect alone");
 	tap_ok(both("pte 0xffffc90000123000", &c) && c.args.addr.value == 0xffffc90000123000ULL, "pte ADDR");
 	tap_ok(both("--json pte 0x1000", &c) && c.args.json && c.args.addr.value == 0x1000, "--json pte ADDR");
 	tap_is_str(parse(IOW_FRONT_GDB, "pte", &c), "pte: ADDR is missing (usage: pte [--json] ADDR)", "pte alone");
@@ -223,11 +223,12 @@ static void check_relay_line(void)
 static void check_usage(void)
 {
 	static const char *const synopses[][2] = {
-		{ "tree", "[--iomem|--ioports] [--depth N] [--no-mappings] [--json] [ADDR]" },
+		{ "tree", "[--iomem|--ioports] [--depth N] [--no-mappings] [--no-qemu] [--json] [ADDR]" },
 		{ "proc", "iomem|ioports|vmallocinfo|pat_memtype_list" },
 		{ "ioremap", "[--json]" },
 		{ "vmap", "[--json]" },
-		{ "check", "[--expect FILE] [--json]" },
+		{ "check", "[--expect FILE] [--no-qemu] [--json]" },
+		{ "mtree", "[--json]" },
 		{ "snapshot", "" },
 		{ "info", "[--json]" },
 		{ "pte", "[--json] ADDR" },
@@ -247,7 +248,7 @@ static void check_usage(void)
 	out = fx_sink(&b);
 	iow_usage(IOW_FRONT_CLI, iow_command_find("tree"), &out);
 	tap_ok(fx_same(iow_buf_str(&b),
-		       "Usage: iomem-walk tree [--iomem|--ioports] [--depth N] [--no-mappings] [--json] [ADDR]\n"
+		       "Usage: iomem-walk tree [--iomem|--ioports] [--depth N] [--no-mappings] [--no-qemu] [--json] [ADDR]\n"
 		       "\n"
 		       "the annotated resource tree (--ioports, --depth N, --json).\n"
 		       "\n"
@@ -255,6 +256,7 @@ static void check_usage(void)
 		       "      --ioports       the ioport tree (also as a word: tree ioports)\n"
 		       "  -d, --depth N       levels below the root to show (below ADDR's resource, with ADDR)\n"
 		       "      --no-mappings   leave out who maps each resource\n"
+		       "      --no-qemu       leave out QEMU's memory map (read from its monitor when the stub is QEMU's)\n"
 		       "      --json          machine-readable output (docs/JSON.md)\n"
 		       "  -h, --help          show this help\n"
 		       "      ADDR            only the resources that contain ADDR, and the subtree of the innermost\n"),
@@ -287,6 +289,17 @@ static void check_usage(void)
 		       "stats: 12 round trips (40 packets), 1000 bytes sent, 150000 bytes received, 300 reads (250 from cache), "
 		       "0.5 ms\n"),
 	       "the --stats line: since a point, and in all");
+	/* QEMU's memory map: its one monitor command is said, only when sent. */
+	t.stats.monitor_commands = 1;
+	t.stats.monitor_bytes = 21780;
+	out = fx_sink(&b);
+	iow_stats_print(&t, &since, 1.0, &out);
+	iow_stats_print(&t, &t.stats, 1.0, &out);
+	tap_ok(fx_same(iow_buf_str(&b),
+		       "stats: 10 round trips (36 packets), 900 bytes sent, 145000 bytes received, 250 reads (201 from cache), "
+		       "1 monitor command (21780 bytes of output), 1.0 ms\n"
+		       "stats: 0 round trips (0 packets), 0 bytes sent, 0 bytes received, 0 reads (0 from cache), 1.0 ms\n"),
+	       "the --stats line: the monitor command, when one was sent");
 	iow_buf_fini(&b);
 }
 

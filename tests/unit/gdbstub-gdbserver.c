@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "../fixtures/kshape.h"
+#include "target/qemu.h"
 #include "target/target.h"
 #include "tap.h"
 
@@ -461,6 +462,21 @@ int main(int argc, char **argv)
 	tap_ok(!err && strstr(iow_buf_str(&out), "monitor"), "monitor help returns text");
 	iow_error_destroy(err);
 	iow_buf_fini(&out);
+	{
+		/* gdbserver has a monitor, but not QEMU's: no memory map, said
+		 * in one line, and nothing sent to its monitor. */
+		struct iow_mtree m;
+		uint64_t sent = st->monitor_commands;
+
+		err = iow_qemu_mtree_read(t, &m);
+		tap_ok(err && err->code == IOW_ERR_UNSUPPORTED && !strchr(err->message, '\n') &&
+			       !strcmp(err->message, "QEMU's memory map is not available: the stub is not QEMU's "
+						     "(it does not answer qqemu.Supported)") &&
+			       st->monitor_commands == sent,
+		       "QEMU's memory map from gdbserver: not available, in one line, nothing asked: %s",
+		       err ? err->message : "(no error)");
+		iow_error_destroy(err);
+	}
 
 	rt = st->round_trips;
 	ok = true;

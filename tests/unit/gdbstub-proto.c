@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "rsp/rsp.h"
+#include "target/qemu.h"
 #include "target/target.h"
 #include "tap.h"
 
@@ -239,6 +240,20 @@ static void monitor(struct stub *s, const char *hex)
 	}
 	if (!strcmp(cmd, "fail"))
 		return reply(s, "E01");
+	if (!strcmp(cmd, "info mtree -f -o")) { /* as QEMU: a line per O packet, CR LF */
+		static const char *const lines[] = {
+			"FlatView #0\r\n", " AS \"memory\", root: system\r\n",
+			" Root memory region: system\r\n",
+			"  0000000000000000-000000000009ffff (prio 0, ram): pc.ram owner:{obj path=/objects/pc.ram}\r\n",
+			"  00000000fed00000-00000000fed003ff (prio 0, i/o): hpet owner:{dev path=/machine/x}\r\n",
+			"\r\n",
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+			reply_hex(s, 'O', lines[i], strlen(lines[i]));
+		return reply(s, "OK");
+	}
 	reply(s, "");
 }
 
@@ -470,7 +485,10 @@ static bool fails_with(struct iow_error *err, enum iow_error_code code, const ch
 	return ok;
 }
 
-/* Monitor command CMD's output, or "ERROR: ..." */
+/* Monitor command CMD's output, or "ERROR: ..."  The scripted stub's
+ * commands ("log", "acks", ...) steer it: they go to the back end's op
+ * directly, past iow_target_monitor()'s allow-list of QEMU's read-only
+ * commands, which would refuse them (tests/unit/target-cache tests it). */
 static char *mon(struct iow_target *t, const char *cmd)
 {
 	struct iow_error *err;
@@ -478,7 +496,7 @@ static char *mon(struct iow_target *t, const char *cmd)
 	char *s;
 
 	iow_buf_init(&b);
-	err = iow_target_monitor(t, cmd, &b);
+	err = t->ops->monitor(t, cmd, &b);
 	if (err) {
 		iow_buf_reset(&b);
 		iow_buf_printf(&b, "ERROR %s: %s", iow_error_code_name(err->code), err->message);
@@ -714,6 +732,73 @@ static void test_phys(void)
 	iow_target_destroy(t);
 }
 
+/* QEMU's memory map: asked only of a stub that is QEMU's, with the one
+ * read-only command; no other monitor command ever leaves the target. */
+static void test_qemu_mtree(void)
+{
+	static const char *const refused[] = {
+		"quit", "stop", "cont", "system_reset", "info mtree -f -o\nquit", "info mtree -f -o ",
+		"xp /16xb 0xfed00000", "gva2gpa", "gva2gpa 0x", "gva2gpa 0x1000 x", "gva2gpa 0x12345678123456789",
+		"dump-guest-memory /tmp/x", "", "info mtree",
+	};
+	struct iow_target *t = adopt_stub(false, 2000, true);
+	const struct iow_target_stats *st = iow_target_stats(t);
+	struct iow_mtree m;
+	struct iow_error *err;
+	struct iow_buf b;
+	size_t i, sent = 0;
+	char *log;
+	bool yes;
+
+	iow_buf_init(&b);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		err = iow_target_monitor(t, refused[i], &b);
+		sent += !err || err->code != IOW_ERR_INVALID || iow_target_monitor_allowed(refused[i]);
+		iow_error_destroy(err);
+	}
+	iow_buf_fini(&b);
+	log = mon(t, "log");
+	tap_ok(sent == 0 && !strcmp(log, "") && st->monitor_commands == 0,
+	       "%zu monitor commands off the allow-list are refused, and none reaches the stub: '%s'",
+	       sizeof(refused) / sizeof(refused[0]), log);
+	free(log);
+	tap_ok(iow_target_monitor_allowed("info mtree -f -o") && iow_target_monitor_allowed("gva2gpa 0xffffffff81000000") &&
+	       iow_target_monitor_allowed("gva2gpa 1000"), "the allow-list's own commands pass");
+
+	err = iow_qemu_mtree_read(t, &m);
+	tap_ok(!err && m.n == 1 && iow_mtree_space(&m, "memory") && iow_mtree_space(&m, "memory")->n == 2,
+	       "QEMU's memory map read from a stub that answers qqemu.Supported%s%s", err ? ": " : "",
+	       err ? err->message : "");
+	log = mon(t, "log");
+	tap_ok(!strcmp(log, "qqemu.Supported;qRcmd,696e666f206d74726565202d66202d6f;"),
+	       "... asking qqemu.Supported once, then one qRcmd: %s", log);
+	free(log);
+	tap_ok(st->monitor_commands == 1 && st->monitor_bytes > 200, "... counted: %" PRIu64 " command, %" PRIu64 " bytes",
+	       st->monitor_commands, st->monitor_bytes);
+	if (!err)
+		iow_mtree_fini(&m);
+	iow_error_destroy(err);
+	err = iow_target_qemu_monitor(t, &yes, NULL);
+	log = mon(t, "log");
+	tap_ok(!err && yes && !strcmp(log, ""), "asking again costs nothing: %s", log);
+	free(log);
+	iow_target_destroy(t);
+
+	t = adopt_stub(false, 2000, true);
+	tap_ok(mon_is(t, "not-qemu", ""), "a stub that is not QEMU's (gdbserver answers qqemu.* with nothing)");
+	free(mon(t, "log"));
+	err = iow_qemu_mtree_read(t, &m);
+	log = mon(t, "log");
+	tap_ok(err && err->code == IOW_ERR_UNSUPPORTED && m.n == 0 &&
+	       !strcmp(err->message, "QEMU's memory map is not available: the stub is not QEMU's (it does not "
+				     "answer qqemu.Supported)"), "... has no QEMU memory map, said in one line: %s",
+	       err ? err->message : "no error");
+	tap_ok(!strcmp(log, "qqemu.Supported;"), "... and was sent no qRcmd: %s", log);
+	free(log);
+	iow_error_destroy(err);
+	iow_target_destroy(t);
+}
+
 static void test_broken(void)
 {
 	struct iow_target *t;
@@ -888,6 +973,7 @@ int main(void)
 	test_ack_mode();
 	test_phys();
 	test_pipeline();
+	test_qemu_mtree();
 	test_broken();
 	test_connect_errors();
 	return tap_done();

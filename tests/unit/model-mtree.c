@@ -162,6 +162,7 @@ static void not_mtree(void)
 		"FlatView #0\n AS \"memory\", root: system\n  0000000000000000-0000000000000fff (prio 0, ram): \n",
 		"FlatView #0\n AS \"memory\", root: system\n  0000000000000000-0000000000000fff (prio x, ram): a\n",
 		"FlatView #0\n AS \"memory\", root: system\n  0000000000000000-0000000000000fff (prio 0, ram): a owner:{bogus}\n",
+		"FlatView #0\n AS \"memory\", root: system\n  0000000000000000-0000000000000fff (prio 0, ram): a owner:{dev name=x}\n",
 	};
 	size_t i;
 
@@ -188,11 +189,92 @@ static void not_mtree(void)
 	}
 }
 
+/* The rig's default q35 guest with an e1000e, after SeaBIOS and the
+ * kernel ran: owners named by id (a device given one on the command line),
+ * and the I/O root's background pieces. */
+static void devices(void)
+{
+	struct iow_mtree m;
+	const struct iow_mtree_view *mem, *io;
+	const struct iow_mtree_region *r;
+	size_t len, i, bg = 0;
+	char *text = slurp("mtree-x86-devices-owner.txt", &len);
+	struct iow_error *err = text ? iow_mtree_parse(text, len, &m) : NULL;
+
+	tap_ok(text && !err, "the default guest's map parses%s%s", err ? ": " : "", err ? err->message : "");
+	free(text);
+	if (!text || err) {
+		iow_error_destroy(err);
+		return;
+	}
+	mem = iow_mtree_space(&m, "memory");
+	io = iow_mtree_space(&m, "I/O");
+	r = mem ? iow_mtree_lookup(mem, 0xfebca000) : NULL;
+	tap_ok(r && !strcmp(r->name, "msix-table") && r->owner && !strcmp(r->owner, "scsi0") &&
+	       !strcmp(r->owner_by, "id") && r->owner_is_dev, "an owner named by its id: dev id=scsi0");
+	r = mem ? iow_mtree_lookup(mem, 0xfebc0000) : NULL;
+	tap_ok(r && !strcmp(r->owner_by, "path") && !strcmp(r->owner, "/machine/peripheral-anon/device[4]"),
+	       "... and one by its path");
+	r = mem ? iow_mtree_lookup(mem, 0x100000) : NULL;
+	tap_ok(r && iow_mtree_is_machine_memory(r) && !r->background, "pc.ram is the machine's memory");
+	r = mem ? iow_mtree_lookup(mem, 0xfffc0000) : NULL;
+	tap_ok(r && r->type == IOW_MTREE_ROM && iow_mtree_is_machine_memory(r), "... and pc.bios, a ROM");
+	r = mem ? iow_mtree_lookup(mem, 0xfebf0000) : NULL;
+	tap_ok(r && !iow_mtree_is_machine_memory(r) && !r->background, "a virtio BAR's region is a device's");
+	for (i = 0; io && i < io->n; i++)
+		if (io->regions[i].background) {
+			bg++;
+			if (strcmp(io->regions[i].name, "io"))
+				bg += 1000;
+		}
+	tap_ok(bg > 10 && bg < 1000, "I/O: the root's %zu pieces are background, nothing else", bg);
+	r = io ? iow_mtree_lookup(io, 0xcfa) : NULL;
+	tap_ok(r && !strcmp(r->name, "pci-conf-idx") && !r->background, "pci-conf-idx @2 (split by cf9) is no background");
+	iow_mtree_fini(&m);
+}
+
+/* Owners as mtree_expand_owner() may print them, and arm64's PCI window. */
+static void owners(void)
+{
+	static const char text[] =
+		"FlatView #0\n AS \"memory\", root: system\n Root memory region: system\n"
+		"  0000000000000000-0000000000000fff (prio 0, i/o): a orphan\n"
+		"  0000000000001000-0000000000001fff (prio 0, i/o): b owner:{obj type=some-type}\n"
+		"  0000000000002000-0000000000002fff (prio 0, ram): vga.vram owner:{dev id=vga}\n"
+		"  0000000010000000-0000000010083fff (prio 0, i/o): gpex_mmio_window @0000000010000000"
+		" owner:{dev path=/machine/gpex}\n"
+		"  0000000010084000-000000001008401f (prio 0, i/o): msix-table owner:{dev path=/machine/x}\n"
+		"  0000000010084020-00000000100847ff (prio 0, i/o): gpex_mmio_window @0000000010084020"
+		" owner:{dev path=/machine/gpex}\n";
+	struct iow_mtree m;
+	struct iow_error *err = parse_str(text, &m);
+	const struct iow_mtree_view *v = err ? NULL : iow_mtree_space(&m, "memory");
+	const struct iow_mtree_region *r;
+
+	tap_ok(v && v->n == 6, "six regions with every form of owner%s%s", err ? ": " : "", err ? err->message : "");
+	if (!v) {
+		iow_error_destroy(err);
+		return;
+	}
+	r = iow_mtree_lookup(v, 0);
+	tap_ok(r && r->orphan && !r->owner && !strcmp(r->name, "a"), "\" orphan\": no owner, not in the name");
+	r = iow_mtree_lookup(v, 0x1000);
+	tap_ok(r && !r->owner_is_dev && !strcmp(r->owner_by, "type") && !strcmp(r->owner, "some-type"),
+	       "obj type=...");
+	r = iow_mtree_lookup(v, 0x2000);
+	tap_ok(r && r->type == IOW_MTREE_RAM && !iow_mtree_is_machine_memory(r), "a device's RAM is not the machine's");
+	tap_ok(iow_mtree_lookup(v, 0x10000000)->background && iow_mtree_lookup(v, 0x10084020)->background &&
+	       !iow_mtree_lookup(v, 0x10084000)->background, "the PCI window's pieces are background, its BAR not");
+	iow_mtree_fini(&m);
+}
+
 int main(void)
 {
 	x86_owner();
 	samples();
 	arm64();
 	not_mtree();
+	devices();
+	owners();
 	return tap_done();
 }

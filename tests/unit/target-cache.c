@@ -477,7 +477,7 @@ static void test_edges(void)
 	tap_ok(!err && v == 0x1234000, "read_reg goes to the back end");
 	iow_error_destroy(err);
 	iow_buf_init(&out);
-	err = iow_target_monitor(&f->t, "info mtree", &out);
+	err = iow_target_monitor(&f->t, "info mtree -f -o", &out);
 	tap_ok(err && err->code == IOW_ERR_UNSUPPORTED, "no monitor in the back end: unsupported");
 	iow_error_destroy(err);
 	iow_buf_fini(&out);
