@@ -25,6 +25,9 @@
 /* EXIT_STATUS_RULE: 1 is check's verdict alone. */
 enum { EXIT_VERDICT = 1, EXIT_ERROR = 2 };
 
+/* The running kernel, read when nothing else is named (iow_kcore_open). */
+#define LIVE_KCORE "/proc/kcore"
+
 static void usage(FILE *f)
 {
 	struct iow_sink out;
@@ -146,20 +149,32 @@ int main(int argc, char **argv)
 	}
 	if (c.own) /* relay */
 		return run_relay(c.own_argc, c.own_argv, c.g.vmlinux, c.g.timeout_ms);
-	if (!c.named && !c.g.target && !c.g.core) {
-		/* No subcommand and nothing to read: the annotated tree of
-		 * what?  The usage. */
-		usage(stderr);
+	if (!!c.g.target + !!c.g.core + c.g.live > 1) {
+		fprintf(stderr, "iomem-walk: give one of --target, --core and --live\n");
 		return EXIT_ERROR;
 	}
-	if (!!c.g.target == !!c.g.core) {
-		fprintf(stderr, "iomem-walk: give exactly one of --target and --core\n");
+	/* Nothing named: the running kernel, where it can be read at all
+	 * (whether it may be read, the open says, in one line). */
+	if (!c.g.target && !c.g.core && !c.g.live && access(LIVE_KCORE, F_OK) == 0)
+		c.g.live = true;
+	if (!c.g.target && !c.g.core && !c.g.live) {
+		/* No subcommand and nothing to read: the annotated tree of
+		 * what?  The usage. */
+		if (!c.named)
+			usage(stderr);
+		else
+			fprintf(stderr, "iomem-walk: give --target, --core or --live (%s is not there)\n",
+				LIVE_KCORE);
 		return EXIT_ERROR;
 	}
 	gopts.timeout_ms = c.g.timeout_ms;
 	if (c.g.vmlinux && (err = iow_debuginfo_open(c.g.vmlinux, &s.dbg)))
 		return fail(err);
-	err = c.g.target ? iow_gdbstub_connect(c.g.target, &gopts, &s.target) : iow_core_open(c.g.core, &s.target);
+	if (c.g.live)
+		err = iow_kcore_open(NULL, &s.target);
+	else
+		err = c.g.target ? iow_gdbstub_connect(c.g.target, &gopts, &s.target) :
+				   iow_core_open(c.g.core, &s.target);
 	if (err) {
 		iow_session_fini(&s);
 		return fail(err);

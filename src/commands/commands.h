@@ -101,6 +101,7 @@ struct iow_global_args {
 	const char *target, *core, *vmlinux;
 	int timeout_ms;
 	bool stats, json, help, version;
+	bool live; /* --live: the running kernel, through /proc/kcore */
 };
 extern const struct iow_opt iow_global_opts[];
 
