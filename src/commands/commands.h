@@ -18,6 +18,7 @@
 
 #include "commands/options.h"
 #include "debuginfo/debuginfo.h"
+#include "debuginfo/debuginfod.h"
 #include "kernel/kernel.h"
 #include "target/target.h"
 #include "util/error.h"
@@ -28,6 +29,10 @@ struct iow_session {
 	struct iow_debuginfo *dbg; /* the vmlinux, if given; else found when the kernel is opened */
 	struct iow_kernel *kernel; /* NULL until opened */
 	pid_t gdb_pid;             /* a GDB whose open files may hold the vmlinux, or 0 */
+	/* How a download of the vmlinux (debuginfod) shows its progress
+	 * (NULL: not at all). */
+	iow_progress_fn *progress;
+	void *progress_ctx;
 	bool color; /* the output is a terminal that takes ANSI colours */
 	/* Violations check reported: the CLI then exits 1.  Only check sets it:
 	 * views that list findings (ioremap, tree) leave it 0 (commands/cmdline.c,

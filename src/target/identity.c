@@ -40,6 +40,7 @@ struct iow_error *iow_target_kernel_id(struct iow_target *t, uint8_t *id, size_t
 	char hex[160];
 	struct iow_error *err = NULL;
 
+	*len = 0;
 	if (release && release_size && !iow_target_vmcoreinfo_get(t, "OSRELEASE", release, release_size))
 		release[0] = 0;
 	if (t->ops->build_id) {
@@ -53,6 +54,7 @@ struct iow_error *iow_target_kernel_id(struct iow_target *t, uint8_t *id, size_t
 		iow_error_destroy(err);
 		return NULL;
 	}
+	*len = 0;
 	if (err)
 		return err;
 	return iow_error_create(IOW_ERR_NOTFOUND, "the target does not say which kernel it holds "

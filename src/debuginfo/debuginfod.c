@@ -1,0 +1,93 @@
+/* debuginfod: see debuginfod.h.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef HAVE_LIBDEBUGINFOD
+#include <elfutils/debuginfod.h>
+#endif
+
+#include "debuginfo/debuginfod.h"
+#include "util/elfnote.h"
+
+bool iow_debuginfod_built(void)
+{
+#ifdef HAVE_LIBDEBUGINFOD
+	return true;
+#else
+	return false;
+#endif
+}
+
+bool iow_debuginfod_enabled(void)
+{
+	const char *urls = getenv("DEBUGINFOD_URLS");
+
+	return iow_debuginfod_built() && urls && urls[strspn(urls, " \t")];
+}
+
+#ifdef HAVE_LIBDEBUGINFOD
+struct progress {
+	iow_progress_fn *fn;
+	void *ctx;
+};
+
+/* libdebuginfod's progress callback: a nonzero return cancels. */
+static int on_progress(debuginfod_client *c, long done, long total)
+{
+	struct progress *p = debuginfod_get_user_data(c);
+
+	return p && p->fn && p->fn(p->ctx, done, total) ? 1 : 0;
+}
+#endif
+
+struct iow_error *iow_debuginfod_fetch(const uint8_t *id, size_t len, iow_progress_fn *progress,
+				       void *ctx, char **path)
+{
+	char hex[129];
+
+	iow_build_id_hex(id, len, hex);
+	if (!iow_debuginfod_built())
+		return iow_error_create(IOW_ERR_UNSUPPORTED, "this iomem-walk was built without "
+					"libdebuginfod: it cannot ask a debuginfod server for %s", hex);
+	if (!iow_debuginfod_enabled())
+		return iow_error_create(IOW_ERR_UNSUPPORTED, "DEBUGINFOD_URLS is not set: no debuginfod "
+					"server to ask for %s", hex);
+#ifdef HAVE_LIBDEBUGINFOD
+	{
+		struct progress p = { progress, ctx };
+		struct iow_error *err = NULL;
+		debuginfod_client *c = debuginfod_begin();
+		int fd;
+
+		if (!c)
+			return iow_error_create(IOW_ERR_IO, "libdebuginfod could not start a client");
+		debuginfod_set_user_data(c, &p);
+		debuginfod_set_progressfn(c, on_progress);
+		/* build ID as raw bytes (LEN > 0); the answer is a file in the
+		 * client's cache, its descriptor and its path */
+		fd = debuginfod_find_debuginfo(c, id, (int)len, path);
+		if (fd >= 0)
+			close(fd);
+		else if (fd == -ENOENT)
+			err = iow_error_create(IOW_ERR_NOTFOUND, "no debuginfod server of DEBUGINFOD_URLS "
+					       "has the debug file of build ID %s", hex);
+		else if (fd == -ECANCELED || fd == -EINTR)
+			err = iow_error_create(IOW_ERR_INTERRUPTED, "the download of build ID %s was "
+					       "given up", hex);
+		else
+			err = iow_error_errno(-fd, "asking debuginfod (DEBUGINFOD_URLS) for build ID %s",
+					      hex);
+		debuginfod_end(c);
+		return err;
+	}
+#else
+	(void)progress, (void)ctx, (void)path;
+	return NULL;
+#endif
+}
