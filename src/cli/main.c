@@ -184,7 +184,7 @@ int main(int argc, char **argv)
 	iow_sink_init_file(&out, stdout);
 	s.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
 		  !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
-	err = c.cmd->run(&s, &c.args, &out);
+	err = iow_command_exec(&s, c.cmd, &c.args, &out);
 	if (err)
 		goto out_err;
 	fflush(stdout);

@@ -71,6 +71,9 @@ struct iow_command {
 	struct iow_error *(*run)(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out);
 };
 
+/* Runs of a subcommand on a live kernel, at most (commands/live.c). */
+#define IOW_LIVE_ATTEMPTS 4
+
 /* NULL if there is no such command. */
 const struct iow_command *iow_command_find(const char *name);
 /* The table, ending with a zeroed entry. */
@@ -83,6 +86,17 @@ struct iow_error *iow_command_parse(const struct iow_command *cmd, int argc, cha
  * does after its own options, for programs that drive the table (tests,
  * the scale benchmark). */
 struct iow_error *iow_command_run(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
+/* Run CMD with A on S: as cmd->run, but on a live target (one that changes
+ * while it is read, iow_target_is_live) a walk that met inconsistent data
+ * runs again from fresh reads, and findings are shown once two runs
+ * agree; at most IOW_LIVE_ATTEMPTS runs, then what the last one read and
+ * an error that says the walk is incomplete (docs/RELIABILITY.md). */
+struct iow_error *iow_command_exec(struct iow_session *s, const struct iow_command *cmd,
+				   const struct iow_cmd_args *a, struct iow_sink *out);
+/* The same, CONFIRM saying whether CMD's output is findings (for tests:
+ * iow_command_exec knows which subcommands draw them). */
+struct iow_error *iow_command_exec_live(struct iow_session *s, const struct iow_command *cmd,
+					const struct iow_cmd_args *a, bool confirm, struct iow_sink *out);
 
 /* The subcommands. */
 struct iow_error *iow_cmd_tree(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out);

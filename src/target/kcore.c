@@ -100,6 +100,10 @@ static struct iow_error *kcore_read(struct iow_target *t, enum iow_space space, 
 					    "physical" : "virtual", addr, c->path);
 		n = s->end - addr < len ? (size_t)(s->end - addr) : len;
 		got = pread(c->fd, p, n, (off_t)(s->off + (addr - s->start)));
+		/* --stats: a system call is this target's round trip */
+		t->stats.round_trips++;
+		t->stats.packets++;
+		t->stats.bytes_received += got > 0 ? (uint64_t)got : 0;
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0)
