@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/progress.h"
 #include "commands/commands.h"
 #include "debuginfo/discover.h"
 #include "relay/relay.h"
@@ -133,6 +134,7 @@ int main(int argc, char **argv)
 	struct iow_cmdline c;
 	struct iow_error *err;
 	struct iow_sink out;
+	struct iow_cli_progress bar;
 	double t0 = now();
 	int rc = 0;
 
@@ -179,7 +181,11 @@ int main(int argc, char **argv)
 		iow_session_fini(&s);
 		return fail(err);
 	}
-	if (c.cmd->needs_kernel && (err = iow_session_open_kernel(&s, NULL)))
+	s.progress = iow_cli_progress_init(&bar, STDERR_FILENO);
+	s.progress_ctx = &bar;
+	err = c.cmd->needs_kernel ? iow_session_open_kernel(&s, NULL) : NULL;
+	iow_cli_progress_end(&bar);
+	if (err)
 		goto out_err;
 	iow_sink_init_file(&out, stdout);
 	s.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
