@@ -5,10 +5,13 @@
 # that keeps meeting bad data (a resource name pointing at device memory,
 # written from GDB) is retried, then shown as far as it went and called
 # incomplete; a user without root, a missing vmlinux and a locked-down
-# kernel each get one line.
+# kernel each get one line.  And on a dump of the same guest, the vmlinux
+# from a local debuginfod (tests/guest/debuginfod-common.sh).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/live-common.sh"
+. "$(dirname "$0")/debuginfod-common.sh"
 live_test 6.12
+debuginfod_test
 
 # A resource whose name points at the HPET's registers: every run stops
 # there, never reads it, and the command says the walk is incomplete.
