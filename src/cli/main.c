@@ -181,6 +181,10 @@ int main(int argc, char **argv)
 		iow_session_fini(&s);
 		return fail(err);
 	}
+	/* Run from GDB (`gdb vmlinux /proc/kcore`, then `!iomem-walk`): the
+	 * vmlinux GDB has open is a candidate, as for the relay. */
+	if (!s.dbg)
+		s.gdb_pid = iow_find_gdb_pid();
 	s.progress = iow_cli_progress_init(&bar, STDERR_FILENO);
 	s.progress_ctx = &bar;
 	err = c.cmd->needs_kernel ? iow_session_open_kernel(&s, NULL) : NULL;

@@ -38,6 +38,16 @@ name_in_device_memory() {
 	grep -v '^iomem-walk: \|^stats: ' "$RUN/torn" >"$RUN/torn.out"
 	[ -s "$RUN/torn.out" ] && cmp -s "$RUN/torn.out" <(head -c "$(wc -c <"$RUN/torn.out")" "$RUN/iomem.guest")
 }
+# From GDB (`gdb vmlinux /proc/kcore`, then `!iomem-walk --live`): the CLI
+# takes the vmlinux GDB has open, nothing else naming it.  Shown here
+# through the gdbstub, the same search (the host has no /proc/kcore).
+cli_in_gdb() {
+	gdb -nx -batch "$IOW_VMLINUX" -ex "shell env -u IOW_VMLINUX IOW_SYSROOT=$RUN/empty-root \
+		DEBUGINFOD_URLS= $IOW --target $IOW_GDB proc iomem >$RUN/gdb-cli.out 2>&1" >/dev/null 2>&1
+	"$IOW_HARNESS/guest-resume" "$RUN"
+	diff -u "$RUN/iomem.guest" "$RUN/gdb-cli.out"
+}
+check "from GDB's shell, the CLI takes GDB's vmlinux" cli_in_gdb
 check "a name in device memory: 4 runs, then what was read and 'incomplete'" name_in_device_memory
 check "the name restored: proc iomem the guest's own again" proc_same iomem
 live_lockdown
