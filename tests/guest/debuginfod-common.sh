@@ -48,6 +48,23 @@ dfd() {
 	return $rc
 }
 
+# The first fetch with stderr on a terminal (script(1)'s pseudo-terminal):
+# the progress bar is drawn, reaches its end, and its line is cleared.
+dfd_fetches_on_tty() {
+	local rc=0
+	{
+		echo "exec env -u IOW_VMLINUX IOW_SYSROOT='$RUN/empty-root' DEBUGINFOD_URLS='$DFD_URL' \\"
+		echo "	DEBUGINFOD_CACHE_PATH='$RUN/dfd-cache' DEBUGINFOD_TIMEOUT=60 '$IOW' --core '$RUN/dump.elf' proc iomem"
+	} >"$RUN/dfd-tty.sh"
+	script -qec "sh '$RUN/dfd-tty.sh' >'$RUN/dfd0.iomem'" "$RUN/dfd0.tty" >/dev/null </dev/null || rc=$?
+	[ $rc = 0 ] || { echo "exit $rc"; cat "$RUN/dfd0.tty"; return 1; }
+	tr '\r' '\n' <"$RUN/dfd0.tty" | grep -c 'the vmlinux from debuginfod \[' | sed 's/$/ progress lines drawn/'
+	tr '\r' '\n' <"$RUN/dfd0.tty" | grep -q 'the vmlinux from debuginfod \[#\{30\}\] \([0-9]*\)/\1 MB' ||
+		{ echo "no full bar:"; cat -A "$RUN/dfd0.tty" | tail -c 600; return 1; }
+	grep -q $'\r\e\[K' "$RUN/dfd0.tty" || { echo "the bar's line was not cleared"; return 1; }
+	diff -u "$RUN/iomem.guest" "$RUN/dfd0.iomem"
+}
+
 dfd_fetches() {
 	dfd "$RUN/dfd1.json" --json info || { cat "$RUN/dfd1.json"; return 1; }
 	[ "$(jq -r .vmlinux "$RUN/dfd1.json")" = "$RUN/dfd-cache/$DFD_BID/debuginfo" ] ||
@@ -74,7 +91,7 @@ dfd_refused() {
 
 debuginfod_test() {
 	local other
-	need debuginfod jq gdb
+	need debuginfod jq gdb script readelf
 	other=$("$IOW_HARNESS/fetch-kernel" 6.1) || skip "no 6.1 kernel"
 	DFD_PIDS=()
 	trap 'dfd_stop_all' EXIT
@@ -88,7 +105,8 @@ debuginfod_test() {
 	"$IOW_HARNESS/guest-resume" "$RUN"
 	[ -s "$RUN/dump.elf" ] || { echo "FAIL: QEMU made no dump"; exit 1; }
 	dfd_start dfd-this "$RUN/dfd-this" || { echo "FAIL: no debuginfod server"; exit 1; }
-	check "debuginfod: the vmlinux fetched by the dump's build ID, the guest's iomem read with it" dfd_fetches
+	check "debuginfod: the vmlinux fetched, a progress bar on a terminal" dfd_fetches_on_tty
+	check "debuginfod: the vmlinux by the dump's build ID, the guest's iomem read with it" dfd_fetches
 	check "debuginfod: the server gone, the second run from its cache" dfd_cached
 	# a server that has only another kernel's vmlinux: not found there
 	rm -rf "$RUN/dfd-cache"
