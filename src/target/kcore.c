@@ -36,6 +36,7 @@
 
 #include "target/target.h"
 #include "util/elfnote.h"
+#include "util/ranges.h"
 
 #define KCORE_PATH "/proc/kcore"
 #define NOTES_PATH "/sys/kernel/notes"
@@ -45,7 +46,8 @@
 #define NOTES_MAX 65536            /* /sys/kernel/notes: a few hundred bytes */
 #define NO_ADDR UINT64_MAX         /* p_paddr of a region with no physical address */
 
-/* One readable PT_LOAD: [start, end) at file offset off. */
+/* One readable PT_LOAD: [start, end) at file offset off (start and end
+ * first: util/ranges.h). */
 struct kseg {
 	uint64_t start, end, off;
 };
@@ -70,16 +72,9 @@ static struct kcore *to_kcore(struct iow_target *t)
 
 static const struct kseg *kspace_find(const struct kspace *sp, uint64_t addr)
 {
-	size_t lo = 0, hi = sp->n, mid;
+	size_t i = iow_range_find(sp->seg, sp->n, sizeof(*sp->seg), addr);
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (sp->seg[mid].end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < sp->n && sp->seg[lo].start <= addr ? &sp->seg[lo] : NULL;
+	return i < sp->n ? &sp->seg[i] : NULL;
 }
 
 static struct iow_error *kcore_read(struct iow_target *t, enum iow_space space, uint64_t addr,
@@ -316,44 +311,40 @@ static struct iow_error *parse(struct kcore *c, Elf *elf)
 	return NULL;
 }
 
+/* The headers and notes of C's file. */
+static struct iow_error *parse_file(struct kcore *c)
+{
+	struct iow_error *err;
+	Elf *elf;
+
+	elf_version(EV_CURRENT);
+	if (!(elf = elf_begin(c->fd, ELF_C_READ, NULL)))
+		return iow_error_create(IOW_ERR_DATA, "%s: %s", c->path, elf_errmsg(-1));
+	err = parse(c, elf);
+	elf_end(elf);
+	return err;
+}
+
 struct iow_error *iow_kcore_open(const struct iow_kcore_opts *o, struct iow_target **out)
 {
 	const char *path = o && o->path ? o->path : KCORE_PATH;
 	struct iow_error *err;
-	struct kcore *c;
-	Elf *elf;
+	struct kcore *c = calloc(1, sizeof(*c));
 
-	c = calloc(1, sizeof(*c));
 	if (!c)
 		return &iow_error_nomem;
 	c->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (c->fd < 0) {
+	if (c->fd < 0)
 		err = open_error(o, path, errno);
-		goto out_destroy;
-	}
-	c->path = strdup(path);
-	c->notes_path = strdup(o && o->notes ? o->notes : NOTES_PATH);
-	if (!c->path || !c->notes_path) {
+	else if (!(c->path = strdup(path)) ||
+		 !(c->notes_path = strdup(o && o->notes ? o->notes : NOTES_PATH)))
 		err = &iow_error_nomem;
-		goto out_destroy;
+	else if (!(err = parse_file(c)))
+		err = iow_target_init(&c->t, &kcore_ops, IOW_TARGET_PAGE_SIZE);
+	if (err) {
+		kcore_destroy(&c->t);
+		return err;
 	}
-	elf_version(EV_CURRENT);
-	elf = elf_begin(c->fd, ELF_C_READ, NULL);
-	if (!elf) {
-		err = iow_error_create(IOW_ERR_DATA, "%s: %s", path, elf_errmsg(-1));
-		goto out_destroy;
-	}
-	err = parse(c, elf);
-	elf_end(elf);
-	if (err)
-		goto out_destroy;
-	err = iow_target_init(&c->t, &kcore_ops, IOW_TARGET_PAGE_SIZE);
-	if (err)
-		goto out_destroy;
 	*out = &c->t;
 	return NULL;
-
-out_destroy:
-	kcore_destroy(&c->t);
-	return err;
 }
