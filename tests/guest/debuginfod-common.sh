@@ -20,7 +20,7 @@ dfd_start() {
 		# ready: listening, and the one scan (-t 0) has indexed DIR
 		for _ in $(seq 100); do
 			kill -0 "$DFD_PID" 2>/dev/null || break
-			grep -q 'files scanned (#)' "$RUN/$name.log" && grep -q 'started http server' "$RUN/$name.log" &&
+			grep -qs 'files scanned (#)' "$RUN/$name.log" && grep -qs 'started http server' "$RUN/$name.log" &&
 				{ DFD_URL=http://127.0.0.1:$port; return 0; }
 			sleep 0.2
 		done
