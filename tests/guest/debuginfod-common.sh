@@ -10,8 +10,8 @@
 # source scan: the vmlinux's build ID is all it serves here), on a free
 # port; sets DFD_URL and DFD_PID.  Waits until its scan is done.
 dfd_start() {
-	local name=$1 dir=$2 port i
-	for i in 1 2 3 4 5; do
+	local name=$1 dir=$2 port
+	for _ in 1 2 3 4 5; do
 		port=$((20000 + (RANDOM % 20000)))
 		debuginfod -p "$port" -F -L --disable-source-scan -t 0 -g 0 -c 1 -v \
 			-d "$RUN/$name.sqlite" "$dir" >"$RUN/$name.log" 2>&1 &
