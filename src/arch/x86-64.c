@@ -229,6 +229,15 @@ static struct iow_error *x86_find_kaslr(struct iow_kernel *k, uint64_t *offset, 
 	if (!link)
 		return iow_error_create(IOW_ERR_NOTFOUND, "%s has no asm_exc_divide_error symbol: "
 					"is it an x86-64 vmlinux?", iow_debuginfo_path(k->dbg));
+	/* The running kernel's own word (/proc/kcore's VMCOREINFO,
+	 * arch/x86/kernel/vmcore_info_64.c: "KERNELOFFSET=%lx"): the IDT's
+	 * alias in the cpu_entry_area is in none of kcore's RAM segments. */
+	if (iow_kernel_vmcoreinfo_current(k) && iow_kernel_vmcoreinfo_hex(k, "KERNELOFFSET", &off) &&
+	    !(off & ~PAGE_MASK) && off < KERNEL_IMAGE_SIZE) {
+		*offset = off;
+		*source = "VMCOREINFO";
+		return NULL;
+	}
 	err = iow_kernel_boot_read(k, CEA_RO_IDT, gate, sizeof(gate));
 	if (err) {
 		if (iow_kernel_vmcoreinfo_hex(k, "KERNELOFFSET", &off)) {
@@ -292,6 +301,50 @@ static void image_range(struct iow_kernel *k)
 	iow_error_destroy(e2);
 }
 
+/* The randomised bases (arch/x86/mm/kaslr.c) and, in a kernel with
+ * CONFIG_DYNAMIC_PHYSICAL_MASK, the PFN mask: image variables. */
+static struct iow_error *read_bases(struct iow_kernel *k)
+{
+	struct iow_kernel_layout *lay = &k->lay;
+	struct iow_error *err;
+
+	if ((err = iow_kernel_image_read(k, "page_offset_base", &lay->page_offset_base, 8)) ||
+	    (err = iow_kernel_image_read(k, "vmalloc_base", &lay->vmalloc_base, 8)) ||
+	    (err = iow_kernel_image_read(k, "vmemmap_base", &lay->vmemmap_base, 8)))
+		return err;
+	if (iow_debuginfo_has_symbol(k->dbg, "physical_mask"))
+		err = iow_kernel_image_read(k, "physical_mask", &lay->physical_mask, 8);
+	return err;
+}
+
+/* The layout from a live kernel's VMCOREINFO: NUMBER(phys_base),
+ * NUMBER(pgtable_l5_enabled), SYMBOL(init_top_pgt); the randomised bases
+ * (arch/x86/mm/kaslr.c), which it does not state, from memory.  False,
+ * with nothing decided, when a value is missing or unreadable. */
+static bool x86_vmcoreinfo_layout(struct iow_kernel *k)
+{
+	struct iow_kernel_layout *lay = &k->lay;
+	uint64_t phys_base, l5, top;
+	struct iow_error *err;
+
+	if (!iow_kernel_vmcoreinfo_number(k, "NUMBER(phys_base)", &phys_base) ||
+	    !iow_kernel_vmcoreinfo_number(k, "NUMBER(pgtable_l5_enabled)", &l5) ||
+	    !iow_kernel_vmcoreinfo_hex(k, "SYMBOL(init_top_pgt)", &top) || top < START_KERNEL_MAP)
+		return false;
+	lay->phys_base = phys_base;
+	k->image_known = true;
+	if ((err = read_bases(k))) {
+		iow_error_destroy(err);
+		k->image_known = false;
+		return false;
+	}
+	lay->levels = l5 ? 5 : 4;
+	iow_kernel_layout_changed(k);
+	lay->pgd_phys = top - START_KERNEL_MAP + phys_base;
+	k->direct_known = true;
+	return true;
+}
+
 static struct iow_error *x86_read_layout(struct iow_kernel *k)
 {
 	static const char *const vars[] = { "phys_base", "page_offset_base", "vmalloc_base",
@@ -305,17 +358,15 @@ static struct iow_error *x86_read_layout(struct iow_kernel *k)
 
 	image_range(k);
 	iow_kernel_prefetch_symbols(k, vars, lens, 6);
+	/* A live kernel states phys_base, the paging depth and its top table
+	 * in VMCOREINFO (arch/x86/kernel/vmcore_info_64.c, crash_core_64.c
+	 * before 6.9); a stopped one is read. */
+	if (iow_kernel_vmcoreinfo_current(k) && x86_vmcoreinfo_layout(k))
+		return NULL;
 	if ((err = iow_kernel_image_read(k, "phys_base", &lay->phys_base, 8)))
 		return err;
 	k->image_known = true;
-	/* arch/x86/mm/kaslr.c randomises these three. */
-	if ((err = iow_kernel_image_read(k, "page_offset_base", &lay->page_offset_base, 8)) ||
-	    (err = iow_kernel_image_read(k, "vmalloc_base", &lay->vmalloc_base, 8)) ||
-	    (err = iow_kernel_image_read(k, "vmemmap_base", &lay->vmemmap_base, 8)))
-		return err;
-	/* CONFIG_DYNAMIC_PHYSICAL_MASK kernels keep the PFN mask in a variable. */
-	if (iow_debuginfo_has_symbol(dbg, "physical_mask") &&
-	    (err = iow_kernel_image_read(k, "physical_mask", &lay->physical_mask, 8)))
+	if ((err = read_bases(k)))
 		return err;
 	/* 5-level paging: the kernel's own flag (arch/x86/kernel/head64.c),
 	 * next to the variables just read; CR4.LA57 only for a kernel without

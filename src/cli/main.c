@@ -18,12 +18,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/progress.h"
 #include "commands/commands.h"
 #include "debuginfo/discover.h"
 #include "relay/relay.h"
 
 /* EXIT_STATUS_RULE: 1 is check's verdict alone. */
 enum { EXIT_VERDICT = 1, EXIT_ERROR = 2 };
+
+/* The running kernel, read when nothing else is named (iow_kcore_open). */
+#define LIVE_KCORE "/proc/kcore"
 
 static void usage(FILE *f)
 {
@@ -130,6 +134,7 @@ int main(int argc, char **argv)
 	struct iow_cmdline c;
 	struct iow_error *err;
 	struct iow_sink out;
+	struct iow_cli_progress bar;
 	double t0 = now();
 	int rc = 0;
 
@@ -146,30 +151,50 @@ int main(int argc, char **argv)
 	}
 	if (c.own) /* relay */
 		return run_relay(c.own_argc, c.own_argv, c.g.vmlinux, c.g.timeout_ms);
-	if (!c.named && !c.g.target && !c.g.core) {
-		/* No subcommand and nothing to read: the annotated tree of
-		 * what?  The usage. */
-		usage(stderr);
+	if (!!c.g.target + !!c.g.core + c.g.live > 1) {
+		fprintf(stderr, "iomem-walk: give one of --target, --core and --live\n");
 		return EXIT_ERROR;
 	}
-	if (!!c.g.target == !!c.g.core) {
-		fprintf(stderr, "iomem-walk: give exactly one of --target and --core\n");
+	/* Nothing named: the running kernel, where it can be read at all
+	 * (whether it may be read, the open says, in one line). */
+	if (!c.g.target && !c.g.core && !c.g.live && access(LIVE_KCORE, F_OK) == 0)
+		c.g.live = true;
+	if (!c.g.target && !c.g.core && !c.g.live) {
+		/* No subcommand and nothing to read: the annotated tree of
+		 * what?  The usage. */
+		if (!c.named)
+			usage(stderr);
+		else
+			fprintf(stderr, "iomem-walk: give --target, --core or --live (%s is not there)\n",
+				LIVE_KCORE);
 		return EXIT_ERROR;
 	}
 	gopts.timeout_ms = c.g.timeout_ms;
 	if (c.g.vmlinux && (err = iow_debuginfo_open(c.g.vmlinux, &s.dbg)))
 		return fail(err);
-	err = c.g.target ? iow_gdbstub_connect(c.g.target, &gopts, &s.target) : iow_core_open(c.g.core, &s.target);
+	if (c.g.live)
+		err = iow_kcore_open(NULL, &s.target);
+	else
+		err = c.g.target ? iow_gdbstub_connect(c.g.target, &gopts, &s.target) :
+				   iow_core_open(c.g.core, &s.target);
 	if (err) {
 		iow_session_fini(&s);
 		return fail(err);
 	}
-	if (c.cmd->needs_kernel && (err = iow_session_open_kernel(&s, NULL)))
+	/* Run from GDB (`gdb vmlinux /proc/kcore`, then `!iomem-walk`): the
+	 * vmlinux GDB has open is a candidate, as for the relay. */
+	if (!s.dbg)
+		s.gdb_pid = iow_find_gdb_pid();
+	s.progress = iow_cli_progress_init(&bar, STDERR_FILENO);
+	s.progress_ctx = &bar;
+	err = c.cmd->needs_kernel ? iow_session_open_kernel(&s, NULL) : NULL;
+	iow_cli_progress_end(&bar);
+	if (err)
 		goto out_err;
 	iow_sink_init_file(&out, stdout);
 	s.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
 		  !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
-	err = c.cmd->run(&s, &c.args, &out);
+	err = iow_command_exec(&s, c.cmd, &c.args, &out);
 	if (err)
 		goto out_err;
 	fflush(stdout);

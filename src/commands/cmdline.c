@@ -25,6 +25,9 @@ const struct iow_opt iow_global_opts[] = {
 	  .help = "read a guest through its gdbstub: HOST:PORT or a unix socket" },
 	{ .name = "core", .short_name = 'c', .kind = IOW_OPT_STRING, .at = G(core), .arg = "FILE",
 	  .help = "read an ELF dump (QEMU dump-guest-memory, kdump vmcore)" },
+	{ .name = "live", .short_name = 'l', .kind = IOW_OPT_FLAG, .at = G(live),
+	  .help = "read the running kernel through /proc/kcore, as root (the\n"
+		  "default when neither --target nor --core is given)" },
 	{ .name = "vmlinux", .short_name = 'k', .kind = IOW_OPT_STRING, .flags = IOW_OPT_GDB, .at = G(vmlinux),
 	  .arg = "FILE", .help = "the debug vmlinux of the running kernel (default: the one\n"
 				 "whose build ID matches: $IOW_VMLINUX, /usr/lib/debug/boot/...)" },
@@ -157,10 +160,11 @@ void iow_usage(enum iow_front front, const struct iow_command *cmd, struct iow_s
 		iow_sink_puts(out, "A subcommand's own options: iomem-walk SUBCOMMAND --help.\n");
 		return;
 	}
-	iow_sink_puts(out, "Usage: iomem-walk [--target HOST:PORT|SOCKET | --core FILE] [--vmlinux FILE]\n"
+	iow_sink_puts(out, "Usage: iomem-walk [--target HOST:PORT|SOCKET | --core FILE | --live] [--vmlinux FILE]\n"
 			   "                  [--stats] [--json] [SUBCOMMAND [ARGS...]]   (default: tree)\n"
 			   "\n"
-			   "Show how a stopped Linux kernel has laid out device memory.\n"
+			   "Show how a Linux kernel has laid out device memory: a stopped guest's,\n"
+			   "a dump's, or the running machine's own (--live).\n"
 			   "\n"
 			   "Options:\n");
 	iow_opts_help(iow_global_opts, 0, out);

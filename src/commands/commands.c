@@ -127,7 +127,7 @@ struct iow_error *iow_command_run(struct iow_session *s, int argc, char **argv, 
 		iow_usage(IOW_FRONT_CLI, cmd, out);
 		return NULL;
 	}
-	return cmd->run(s, &a, out);
+	return iow_command_exec(s, cmd, &a, out);
 }
 
 void iow_session_fini(struct iow_session *s)

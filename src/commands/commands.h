@@ -18,6 +18,7 @@
 
 #include "commands/options.h"
 #include "debuginfo/debuginfo.h"
+#include "debuginfo/debuginfod.h"
 #include "kernel/kernel.h"
 #include "target/target.h"
 #include "util/error.h"
@@ -28,6 +29,10 @@ struct iow_session {
 	struct iow_debuginfo *dbg; /* the vmlinux, if given; else found when the kernel is opened */
 	struct iow_kernel *kernel; /* NULL until opened */
 	pid_t gdb_pid;             /* a GDB whose open files may hold the vmlinux, or 0 */
+	/* How a download of the vmlinux (debuginfod) shows its progress
+	 * (NULL: not at all). */
+	iow_progress_fn *progress;
+	void *progress_ctx;
 	bool color; /* the output is a terminal that takes ANSI colours */
 	/* Violations check reported: the CLI then exits 1.  Only check sets it:
 	 * views that list findings (ioremap, tree) leave it 0 (commands/cmdline.c,
@@ -67,6 +72,9 @@ struct iow_command {
 	struct iow_error *(*run)(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out);
 };
 
+/* Runs of a subcommand on a live kernel, at most (commands/live.c). */
+#define IOW_LIVE_ATTEMPTS 4
+
 /* NULL if there is no such command. */
 const struct iow_command *iow_command_find(const char *name);
 /* The table, ending with a zeroed entry. */
@@ -79,6 +87,17 @@ struct iow_error *iow_command_parse(const struct iow_command *cmd, int argc, cha
  * does after its own options, for programs that drive the table (tests,
  * the scale benchmark). */
 struct iow_error *iow_command_run(struct iow_session *s, int argc, char **argv, struct iow_sink *out);
+/* Run CMD with A on S: as cmd->run, but on a live target (one that changes
+ * while it is read, iow_target_is_live) a walk that met inconsistent data
+ * runs again from fresh reads, and findings are shown once two runs
+ * agree; at most IOW_LIVE_ATTEMPTS runs, then what the last one read and
+ * an error that says the walk is incomplete (docs/RELIABILITY.md). */
+struct iow_error *iow_command_exec(struct iow_session *s, const struct iow_command *cmd,
+				   const struct iow_cmd_args *a, struct iow_sink *out);
+/* The same, CONFIRM saying whether CMD's output is findings (for tests:
+ * iow_command_exec knows which subcommands draw them). */
+struct iow_error *iow_command_exec_live(struct iow_session *s, const struct iow_command *cmd,
+					const struct iow_cmd_args *a, bool confirm, struct iow_sink *out);
 
 /* The subcommands. */
 struct iow_error *iow_cmd_tree(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out);
@@ -103,6 +122,7 @@ struct iow_global_args {
 	const char *target, *core, *vmlinux;
 	int timeout_ms;
 	bool stats, json, help, version;
+	bool live; /* --live: the running kernel, through /proc/kcore */
 };
 extern const struct iow_opt iow_global_opts[];
 

@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "commands/commands.h"
@@ -42,8 +43,13 @@ struct iow_error *iow_session_open_kernel(struct iow_session *s, const struct io
 	/* what nearly every command reads first: the roots of the resource trees */
 	static const char *const warm[] = { "iomem_resource", "ioport_resource", NULL };
 	struct iow_kernel_opts o = { .warm_symbols = warm };
-	struct iow_vmlinux_search where = { .env = getenv("IOW_VMLINUX"), .gdb_pid = s->gdb_pid };
+	struct iow_vmlinux_search where = { .env = getenv("IOW_VMLINUX"), .gdb_pid = s->gdb_pid,
+					    .sysroot = getenv("IOW_SYSROOT"), .progress = s->progress,
+					    .progress_ctx = s->progress_ctx };
 	struct attempt a = { s, &o };
+	uint8_t id[64];
+	char release[128];
+	struct iow_error *err;
 
 	if (s->kernel)
 		return NULL;
@@ -54,5 +60,11 @@ struct iow_error *iow_session_open_kernel(struct iow_session *s, const struct io
 	}
 	if (s->dbg) /* the vmlinux was given: that one, or nothing */
 		return iow_kernel_open(s->target, s->dbg, &o, &s->kernel);
+	/* Who the kernel is, if the target says so before any vmlinux */
+	err = iow_target_kernel_id(s->target, id, sizeof(id), &where.build_id_len, release, sizeof(release));
+	if (err && !iow_error_catch(&err, IOW_ERR_NOTFOUND))
+		return err;
+	where.build_id = id;
+	where.release = release;
 	return iow_vmlinux_discover(&where, try_one, &a);
 }

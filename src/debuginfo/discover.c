@@ -4,7 +4,10 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <elfutils/libdwelf.h>
+#include <fcntl.h>
 #include <glob.h>
+#include <libelf.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +16,7 @@
 #include <unistd.h>
 
 #include "debuginfo/discover.h"
+#include "util/elfnote.h"
 
 #define MAX_CANDIDATES 64
 
@@ -100,16 +104,65 @@ static void add_mapped_files(struct candidates *c, pid_t pid)
 	fclose(f);
 }
 
-static void add_glob(struct candidates *c, const char *pattern)
+static void add_glob(struct candidates *c, const char *root, const char *pattern)
 {
+	char full[PATH_MAX];
 	glob_t g;
 	size_t i;
 
-	if (glob(pattern, 0, NULL, &g) != 0)
+	snprintf(full, sizeof(full), "%s%s", root, pattern);
+	if (glob(full, 0, NULL, &g) != 0)
 		return;
 	for (i = 0; i < g.gl_pathc; i++)
 		add(c, g.gl_pathv[i]);
 	globfree(&g);
+}
+
+/* Where a distribution puts the debug vmlinux of build ID ID, release
+ * REL, under ROOT: by build ID (GDB's and debuginfod's layout), then by
+ * release (Debian's and Fedora's -dbg/-debuginfo packages, a kernel built
+ * and installed by hand). */
+static void add_own_places(struct candidates *c, const char *root, const char *hex,
+			   const char *rel)
+{
+	static const char *const by_release[][2] = {
+		{ "/usr/lib/debug/boot/vmlinux-", "" }, { "/usr/lib/debug/lib/modules/", "/vmlinux" },
+		{ "/boot/vmlinux-", "" }, { "/lib/modules/", "/build/vmlinux" },
+	};
+	char path[PATH_MAX];
+	size_t i;
+
+	if (hex[0] && hex[1] && hex[2]) {
+		snprintf(path, sizeof(path), "%s/usr/lib/debug/.build-id/%.2s/%s.debug", root, hex,
+			 hex + 2);
+		add(c, path);
+	}
+	for (i = 0; rel && *rel && !strchr(rel, '/') && i < sizeof(by_release) / sizeof(*by_release); i++) {
+		snprintf(path, sizeof(path), "%s%s%s%s", root, by_release[i][0], rel, by_release[i][1]);
+		add(c, path);
+	}
+}
+
+/* The GNU build ID of the ELF file at PATH, as hex into HEX; false if it
+ * has none or is no ELF file (the open of the kernel says what it is). */
+static bool file_build_id(const char *path, char *hex)
+{
+	const void *id = NULL;
+	ssize_t n = -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf *elf;
+
+	if (fd < 0)
+		return false;
+	elf_version(EV_CURRENT);
+	if ((elf = elf_begin(fd, ELF_C_READ_MMAP, NULL))) {
+		n = dwelf_elf_gnu_build_id(elf, &id);
+		if (n > 0 && n <= 64)
+			iow_build_id_hex(id, (size_t)n, hex);
+		elf_end(elf);
+	}
+	close(fd);
+	return n > 0 && n <= 64;
 }
 
 pid_t iow_find_gdb_pid(void)
@@ -154,26 +207,61 @@ static bool try_next(const struct iow_error *err)
 	}
 }
 
+/* Try the candidate at PATH, unless its own build ID (WANT, as hex, if
+ * known) already says it is another kernel's. */
+static struct iow_error *try_candidate(const char *want, const char *path, iow_vmlinux_try_fn *try,
+				       void *ctx, bool *final)
+{
+	char have[129];
+
+	if (want[0] && file_build_id(path, have) && strcmp(have, want) != 0)
+		return iow_error_create(IOW_ERR_MISMATCH, "%s does not match the running kernel: its "
+					"build ID is %s, the kernel's is %s", path, have, want);
+	return try(ctx, path, final);
+}
+
+/* The last resort: debuginfod, for a kernel whose build ID WANT is known.
+ * NULL when the file it fetched was taken; else why not, in *WHY (the
+ * servers' answer, or why none was asked). */
+static struct iow_error *try_debuginfod(const struct iow_vmlinux_search *search, const char *want,
+					iow_vmlinux_try_fn *try, void *ctx, bool *final)
+{
+	char *path = NULL;
+	struct iow_error *err;
+
+	err = iow_debuginfod_fetch(search->build_id, search->build_id_len, search->progress,
+				   search->progress_ctx, &path);
+	if (!err)
+		err = try_candidate(want, path, try, ctx, final);
+	if (err && err->code == IOW_ERR_INTERRUPTED)
+		*final = true;
+	free(path);
+	return err;
+}
+
 struct iow_error *iow_vmlinux_discover(const struct iow_vmlinux_search *search, iow_vmlinux_try_fn *try,
 				       void *ctx)
 {
 	const char *const *g = search->globs ? search->globs : iow_vmlinux_globs;
+	const char *root = search->sysroot ? search->sysroot : "";
 	struct candidates c = { .n = 0 };
-	char tried[1024] = "";
-	struct iow_error *err = NULL, *best = NULL;
+	char tried[1024] = "", want[129] = "";
+	struct iow_error *err = NULL, *best = NULL, *remote = NULL;
+	bool final = false, stopped = false;
 	int i;
 
+	if (search->build_id_len)
+		iow_build_id_hex(search->build_id, search->build_id_len, want);
 	if (search->env && *search->env)
 		add(&c, search->env);
 	if (search->gdb_pid > 0) {
 		add_open_files(&c, search->gdb_pid);
 		add_mapped_files(&c, search->gdb_pid);
 	}
+	add_own_places(&c, root, want, search->release);
 	for (; *g; g++)
-		add_glob(&c, *g);
+		add_glob(&c, root, *g);
 	for (i = 0; i < c.n; i++) {
-		bool final = false;
-
 		/* The refusal reported in the end: a file that was a vmlinux
 		 * but not this kernel's says more than one that was none. */
 		if (err && (!best || (err->code == IOW_ERR_MISMATCH && best->code != IOW_ERR_MISMATCH))) {
@@ -182,7 +270,7 @@ struct iow_error *iow_vmlinux_discover(const struct iow_vmlinux_search *search, 
 		} else {
 			iow_error_destroy(err);
 		}
-		err = try(ctx, c.path[i], &final);
+		err = try_candidate(want, c.path[i], try, ctx, &final);
 		if (!err)
 			break;
 		if (final) /* not the file's failure: say that */
@@ -190,13 +278,28 @@ struct iow_error *iow_vmlinux_discover(const struct iow_vmlinux_search *search, 
 		if (strlen(tried) + strlen(c.path[i]) + 4 < sizeof(tried))
 			snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), "%s%s",
 				 tried[0] ? ", " : "", c.path[i]);
-		if (!try_next(err))
+		if (!try_next(err)) {
+			stopped = true;
 			break;
+		}
 	}
-	if (!c.n)
-		err = iow_error_create(IOW_ERR_NOTFOUND, "no vmlinux found (none open in GDB, none in "
-				       "/usr/lib/debug/boot or /boot): give one with --vmlinux");
-	else if (err) {
+	/* debuginfod serves by build ID alone: a gdbstub does not tell it
+	 * without the vmlinux's symbols. */
+	if (!stopped && want[0] && (err || !c.n)) {
+		remote = try_debuginfod(search, want, try, ctx, &final);
+		if (!remote || final) {
+			iow_error_destroy(err);
+			err = remote;
+			remote = NULL;
+			goto out;
+		}
+	}
+	if (!c.n) {
+		err = iow_error_create(IOW_ERR_NOTFOUND, "no vmlinux found%s%s (none open in GDB, none "
+				       "in %s/usr/lib/debug or %s/boot; %s): give one with --vmlinux",
+				       want[0] ? " for build ID " : "", want, root, root,
+				       remote ? remote->message : "no build ID known to ask debuginfod with");
+	} else if (err) {
 		struct iow_error *why = err;
 
 		if (best && best->code == IOW_ERR_MISMATCH && why->code != IOW_ERR_MISMATCH) {
@@ -204,11 +307,13 @@ struct iow_error *iow_vmlinux_discover(const struct iow_vmlinux_search *search, 
 			best = err;
 		}
 		err = iow_error_create(IOW_ERR_MISMATCH,
-				       "no vmlinux matches the running kernel (tried %s); give one with --vmlinux "
-				       "(%s)", tried, why->message);
+				       "no vmlinux matches the running kernel (tried %s%s%s); give one with "
+				       "--vmlinux (%s)", tried, remote ? "; " : "", remote ? remote->message : "",
+				       why->message);
 		iow_error_destroy(why);
 	}
 out:
+	iow_error_destroy(remote);
 	iow_error_destroy(best);
 	for (i = 0; i < c.n; i++)
 		free(c.path[i]);

@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -176,8 +177,6 @@ static bool parse(struct iow_debuginfo *dbg, const uint8_t *buf, size_t len)
 	const char *strtab;
 	uint64_t strsize, i, nk;
 	htab_t table;
-	uint64_t *addrs = NULL;
-	uint32_t *names = NULL;
 
 	if (len < sizeof(h))
 		return false;
@@ -229,27 +228,16 @@ static bool parse(struct iow_debuginfo *dbg, const uint8_t *buf, size_t len)
 	if ((size_t)(p - (buf + sizeof(h))) != h.answer_bytes)
 		goto bad;
 	nk = h.ksyms_count;
-	if (nk != UINT64_MAX) {
-		if (nk > (uint64_t)(end - p) / 12 || (uint64_t)(end - p) != nk * 12 ||
-		    nk > UINT32_MAX || !(addrs = malloc((nk ? nk : 1) * 8)) ||
-		    !(names = malloc((nk ? nk : 1) * 4)))
-			goto bad;
-		memcpy(addrs, p, nk * 8);
-		memcpy(names, p + nk * 8, nk * 4);
-		for (i = 0; i < nk; i++)
-			if (names[i] >= strsize || (i && addrs[i] < addrs[i - 1]))
-				goto bad;
-	} else if (p != end) {
+	/* the kallsyms table: its size checked now, its contents when taken */
+	if (nk != UINT64_MAX ? nk > UINT32_MAX || (uint64_t)(end - p) != nk * 12 : p != end)
 		goto bad;
-	}
 	if (dbg->index)
 		htab_delete(dbg->index);
 	dbg->index = table;
-	if (addrs) {
-		struct iow_ksyms *k = &dbg->ksyms;
+	if (nk != UINT64_MAX) {
+		struct iow_ksyms *k = &dbg->index_ksyms_hdr;
 
-		k->addrs = addrs;
-		k->names = names;
+		memset(k, 0, sizeof(*k));
 		k->count = nk;
 		k->stext = h.stext;
 		k->etext = h.etext;
@@ -259,23 +247,52 @@ static bool parse(struct iow_debuginfo *dbg, const uint8_t *buf, size_t len)
 		k->file_count = h.file_count;
 		k->all_symbols = h.all_symbols != 0;
 		k->lists_itself = h.lists_itself != 0;
-		dbg->ksyms_tried = true;
-		dbg->ksyms_from_index = true;
+		dbg->index_ksyms = p;
 	}
+	return true;
+bad:
+	htab_delete(table);
+	return false;
+}
+
+bool iow_index_take_ksyms(struct iow_debuginfo *dbg)
+{
+	const struct iow_ksyms *h = &dbg->index_ksyms_hdr;
+	const uint8_t *p = dbg->index_ksyms;
+	uint64_t *addrs = NULL;
+	uint32_t *names = NULL;
+	const char *strtab;
+	uint64_t strsize;
+	size_t i, nk = h->count;
+
+	if (!p)
+		return false;
+	dbg->index_ksyms = NULL;
+	if (!strtab_of(dbg, &strtab, &strsize) || !(addrs = malloc((nk ? nk : 1) * 8)) ||
+	    !(names = malloc((nk ? nk : 1) * 4)))
+		goto bad;
+	memcpy(addrs, p, nk * 8);
+	memcpy(names, p + nk * 8, nk * 4);
+	for (i = 0; i < nk; i++)
+		if (names[i] >= strsize || (i && addrs[i] < addrs[i - 1]))
+			goto bad;
+	dbg->ksyms = *h;
+	dbg->ksyms.addrs = addrs;
+	dbg->ksyms.names = names;
+	dbg->ksyms_tried = true;
+	dbg->ksyms_from_index = true;
 	return true;
 bad:
 	free(addrs);
 	free(names);
-	htab_delete(table);
 	return false;
 }
 
 void iow_index_load(struct iow_debuginfo *dbg)
 {
 	char *dir, *path = NULL;
-	uint8_t *buf = NULL;
+	void *map = MAP_FAILED;
 	struct stat st;
-	size_t got = 0;
 	uint64_t t0 = iow_debuginfo_now_ns();
 	int fd = -1;
 
@@ -284,24 +301,23 @@ void iow_index_load(struct iow_debuginfo *dbg)
 	dbg->index_on = true;
 	path = index_path(dbg, dir);
 	free(dir);
+	/* mapped, not read: the kallsyms table, most of the file, is only
+	 * copied when a command needs it (iow_index_take_ksyms) */
 	if (!path || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0 ||
 	    !S_ISREG(st.st_mode) || st.st_size <= 0 || (uint64_t)st.st_size > INDEX_MAX_FILE ||
-	    !(buf = malloc((size_t)st.st_size)))
+	    (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)
 		goto out;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto out;
-		got += (size_t)n;
+	dbg->stats.index_loaded = parse(dbg, map, (size_t)st.st_size);
+	if (dbg->index_ksyms) {
+		dbg->index_map = map;
+		dbg->index_map_len = (size_t)st.st_size;
+		map = MAP_FAILED;
 	}
-	dbg->stats.index_loaded = parse(dbg, buf, got);
 out:
+	if (map != MAP_FAILED)
+		munmap(map, (size_t)st.st_size);
 	if (fd >= 0)
 		close(fd);
-	free(buf);
 	free(path);
 	dbg->stats.ns_index += iow_debuginfo_now_ns() - t0;
 }
@@ -378,6 +394,8 @@ void iow_index_save(struct iow_debuginfo *dbg)
 	int fd;
 
 	memset(&h, 0, sizeof(h)); /* padding too: the file is written as it is */
+	if (dbg->index_dirty && iow_index_take_ksyms(dbg)) /* rewritten: keep the table */
+		ksyms = true;
 	if (!dbg->index_on || !(dbg->index_dirty || (ksyms && !dbg->ksyms_from_index)) ||
 	    !strtab_of(dbg, &strtab, &strsize) || !(dir = index_dir()))
 		goto out;
@@ -457,4 +475,8 @@ void iow_index_free(struct iow_debuginfo *dbg)
 	if (dbg->index)
 		htab_delete(dbg->index);
 	dbg->index = NULL;
+	if (dbg->index_map)
+		munmap(dbg->index_map, dbg->index_map_len);
+	dbg->index_map = NULL;
+	dbg->index_ksyms = NULL;
 }

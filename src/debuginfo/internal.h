@@ -85,6 +85,12 @@ struct iow_debuginfo {
 	htab_t index;              /* answers: "kind\0a\0b\0c\0" -> values or "not there" */
 	bool index_on;             /* there is a place for it */
 	bool index_dirty;          /* answers added since it was read */
+	/* its kallsyms table, mapped and not yet taken: copied (and checked)
+	 * only when a command needs it (iow_index_take_ksyms) */
+	void *index_map;
+	size_t index_map_len;
+	const uint8_t *index_ksyms; /* NULL: none waiting */
+	struct iow_ksyms index_ksyms_hdr; /* its count and bounds; addrs, names NULL */
 	struct iow_debuginfo_stats stats;
 };
 
@@ -132,6 +138,9 @@ void iow_debuginfo_free_ksyms(struct iow_debuginfo *dbg);
 void iow_index_load(struct iow_debuginfo *dbg);
 void iow_index_save(struct iow_debuginfo *dbg);
 void iow_index_free(struct iow_debuginfo *dbg);
+/* The kallsyms table the index holds, if one waits: into dbg->ksyms (true),
+ * or false if there is none or it is malformed (then it is built). */
+bool iow_index_take_ksyms(struct iow_debuginfo *dbg);
 /* True if the index has the answer: V filled, or *ERR the "not there". */
 bool iow_index_get(struct iow_debuginfo *dbg, char kind, const char *a, const char *b,
 		   const char *c, uint64_t v[IOW_INDEX_VALUES], struct iow_error **err);

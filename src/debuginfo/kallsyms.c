@@ -397,7 +397,7 @@ static struct iow_error *load(struct iow_debuginfo *dbg)
 	struct iow_error *err = NULL;
 	uint64_t t0;
 
-	if (dbg->ksyms_tried) /* built, or read from the index without the symbols */
+	if (dbg->ksyms_tried || iow_index_take_ksyms(dbg)) /* built, or from the index */
 		goto out;
 	err = iow_debuginfo_load_symbols(dbg);
 	if (err)

@@ -101,6 +101,14 @@ void iow_kernel_prefetch_symbols(struct iow_kernel *k, const char *const *names,
 /* A number in the target's VMCOREINFO ("KERNELOFFSET=<hex>"), if it has
  * one. */
 bool iow_kernel_vmcoreinfo_hex(struct iow_kernel *k, const char *key, uint64_t *val);
+/* A NUMBER(...) of it: decimal, signed, or hex with 0x. */
+bool iow_kernel_vmcoreinfo_number(struct iow_kernel *k, const char *key, uint64_t *val);
+/* Whether the target's VMCOREINFO is the running kernel's own word, now
+ * (a live target's, /proc/kcore): then it is the first source of the
+ * KASLR offset and the layout, before anything read from memory.  A
+ * dump's may be older than the memory beside it (QEMU keeps what the
+ * guest last handed to -device vmcoreinfo, perhaps before a kexec). */
+bool iow_kernel_vmcoreinfo_current(struct iow_kernel *k);
 
 /* --- between the kernel layer's files ---------------------------------------- */
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kernel/internal.h"
+#include "util/elfnote.h"
 
 #define NOTES_MAX 4096  /* bytes of the kernel's notes section, at most */
 #define PREFETCH_VARS 16
@@ -90,16 +91,28 @@ struct iow_error *iow_kernel_symbol(struct iow_kernel *k, const char *name, uint
 
 bool iow_kernel_vmcoreinfo_hex(struct iow_kernel *k, const char *key, uint64_t *val)
 {
-	const char *vi = iow_target_vmcoreinfo(k->t), *p = vi;
-	size_t n = strlen(key);
+	char v[32];
 
-	/* lines KEY=VALUE (kernel/vmcore_info.c) */
-	while (p && (p = strstr(p, key)) && !((p == vi || p[-1] == '\n') && p[n] == '='))
-		p += n;
-	if (!p)
+	if (!iow_target_vmcoreinfo_get(k->t, key, v, sizeof(v)))
 		return false;
-	*val = strtoull(p + n + 1, NULL, 16);
+	*val = strtoull(v, NULL, 16);
 	return true;
+}
+
+bool iow_kernel_vmcoreinfo_number(struct iow_kernel *k, const char *key, uint64_t *val)
+{
+	char v[32];
+
+	/* NUMBER(x) is "%ld" (VMCOREINFO_NUMBER), a few "%#lx" */
+	if (!iow_target_vmcoreinfo_get(k->t, key, v, sizeof(v)))
+		return false;
+	*val = v[0] == '-' ? (uint64_t)strtoll(v, NULL, 0) : strtoull(v, NULL, 0);
+	return true;
+}
+
+bool iow_kernel_vmcoreinfo_current(struct iow_kernel *k)
+{
+	return iow_target_is_live(k->t) && iow_target_vmcoreinfo(k->t);
 }
 
 /* --- reading before the layout is known -------------------------------------- */
@@ -191,7 +204,7 @@ static struct iow_error *read_build_id(struct iow_kernel *k)
 {
 	uint64_t start, stop;
 	uint8_t notes[NOTES_MAX];
-	size_t len, pos = 0;
+	size_t len;
 	struct iow_error *err;
 
 	if ((err = iow_kernel_symbol(k, "__start_notes", &start)) ||
@@ -202,38 +215,10 @@ static struct iow_error *read_build_id(struct iow_kernel *k)
 		return iow_error_create(IOW_ERR_DATA, "implausible notes section (%zu bytes)", len);
 	if ((err = iow_kernel_read(k, start, notes, len)))
 		return iow_error_wrap(err, "reading the kernel's notes");
-	/* Elf64_Nhdr: namesz, descsz, type; name and desc padded to 4. */
-	while (pos + 12 <= len) {
-		uint32_t namesz, descsz, type;
-		size_t name_off = pos + 12, desc_off;
-
-		memcpy(&namesz, notes + pos, 4);
-		memcpy(&descsz, notes + pos + 4, 4);
-		memcpy(&type, notes + pos + 8, 4);
-		desc_off = name_off + ((namesz + 3) & ~3U);
-		if (namesz > len || descsz > len || desc_off + descsz > len)
-			break;
-		if (type == 3 /* NT_GNU_BUILD_ID */ && namesz == 4 &&
-		    memcmp(notes + name_off, "GNU", 4) == 0 && descsz <= sizeof(k->lay.build_id)) {
-			memcpy(k->lay.build_id, notes + desc_off, descsz);
-			k->lay.build_id_len = descsz;
-			return NULL;
-		}
-		pos = desc_off + ((descsz + 3) & ~3U);
-	}
+	if (iow_elf_notes_build_id(notes, len, k->lay.build_id, sizeof(k->lay.build_id),
+				   &k->lay.build_id_len))
+		return NULL;
 	return iow_error_create(IOW_ERR_NOTFOUND, "the running kernel has no build ID note");
-}
-
-static void hex(const uint8_t *p, size_t n, char *out)
-{
-	static const char d[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n && i < 64; i++) {
-		out[2 * i] = d[p[i] >> 4];
-		out[2 * i + 1] = d[p[i] & 15];
-	}
-	out[2 * i] = 0;
 }
 
 static struct iow_error *check_build_id(struct iow_kernel *k, const struct iow_kernel_opts *opts)
@@ -246,8 +231,8 @@ static struct iow_error *check_build_id(struct iow_kernel *k, const struct iow_k
 				  memcmp(file_id, k->lay.build_id, file_id_len) == 0;
 	if (k->lay.build_id_matches || (opts && opts->ignore_build_id))
 		return NULL;
-	hex(k->lay.build_id, k->lay.build_id_len, a);
-	hex(file_id ? file_id : (const uint8_t *)"", file_id ? file_id_len : 0, b);
+	iow_build_id_hex(k->lay.build_id, k->lay.build_id_len, a);
+	iow_build_id_hex(file_id ? file_id : (const uint8_t *)"", file_id ? file_id_len : 0, b);
 	return iow_error_create(IOW_ERR_MISMATCH, "%s does not match the running kernel: its build "
 				"ID is %s, the kernel's is %s", iow_debuginfo_path(k->dbg),
 				b[0] ? b : "(none)", a);

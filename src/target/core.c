@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "target/core.h"
+#include "util/ranges.h"
 
 /* Sanity bounds for hostile headers.  QEMU writes one PT_LOAD per guest
  * memory mapping (many thousands with -p) and two notes of < 512 bytes per
@@ -88,16 +89,9 @@ static struct iow_error *seg_read(struct core *c, const struct core_seg *s, uint
 /* The segment of SP that holds ADDR, or NULL. */
 static const struct core_seg *space_find(const struct core_space *sp, uint64_t addr)
 {
-	size_t lo = 0, hi = sp->n, mid;
+	size_t i = iow_range_find(sp->seg, sp->n, sizeof(*sp->seg), addr);
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (sp->seg[mid].end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < sp->n && sp->seg[lo].start <= addr ? &sp->seg[lo] : NULL;
+	return i < sp->n ? &sp->seg[i] : NULL;
 }
 
 /* --- the back end --------------------------------------------------------- */

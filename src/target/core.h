@@ -64,7 +64,8 @@ struct core_cpu {
 
 /* One PT_LOAD in one address space, trimmed so that the space's segments
  * are disjoint: [start, end) holds memory, [start, fend) of it from the file
- * at off, [fend, end) zeros (p_filesz < p_memsz, ELF gABI "Program Header"). */
+ * at off, [fend, end) zeros (p_filesz < p_memsz, ELF gABI "Program Header");
+ * start and end first: util/ranges.h. */
 struct core_seg {
 	uint64_t start, end, fend, off;
 	unsigned int phdr; /* program header index, for messages */

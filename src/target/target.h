@@ -1,9 +1,10 @@
 /* target: read-only access to a stopped machine: memory by virtual or
  * physical address, registers by name, and (for QEMU) monitor commands.
  *
- * Two back ends implement struct iow_target_ops: a gdbstub (the RSP client
- * in gdbstub.c, for QEMU, gdbserver or any other stub) and an ELF core
- * (core.c: QEMU dump-guest-memory and kdump-style vmcores).  Above them,
+ * Three back ends implement struct iow_target_ops: a gdbstub (the RSP
+ * client in gdbstub.c, for QEMU, gdbserver or any other stub), an ELF core
+ * (core.c: QEMU dump-guest-memory and kdump-style vmcores) and the running
+ * kernel itself through /proc/kcore (kcore.c).  Above them,
  * target.c keeps a page-granular cache: every page holds a bitmap of valid
  * 64-byte lines; a miss reads the aligned block, as large as the back end's
  * largest single read, around the first missing line, so one round trip
@@ -102,6 +103,15 @@ struct iow_target_ops {
 	/* Optional (NULL: none): the kernel's VMCOREINFO note that the target
 	 * carries (an ELF core's), NUL-terminated, or NULL. */
 	const char *(*vmcoreinfo)(struct iow_target *t);
+	/* Optional (NULL: no): whether the memory is a running machine's that
+	 * changes while it is read (/proc/kcore): nothing is stopped, reads
+	 * of one moment may disagree with those of the next, and the
+	 * VMCOREINFO is the running kernel's own word, now. */
+	bool (*live)(struct iow_target *t);
+	/* Optional (NULL: none): the running kernel's build ID as the target
+	 * knows it without the kernel's symbols (/proc/kcore's back end reads
+	 * /sys/kernel/notes), at most MAX bytes into ID. */
+	struct iow_error *(*build_id)(struct iow_target *t, uint8_t *id, size_t max, size_t *len);
 	/* Free the back end's own struct (which embeds T).  Called by
 	 * iow_target_destroy() after the generic part is gone. */
 	void (*destroy)(struct iow_target *t);
@@ -161,6 +171,23 @@ bool iow_target_cached(struct iow_target *t, enum iow_space space, uint64_t addr
  * if it has none). */
 bool iow_target_can_read(struct iow_target *t, enum iow_space space);
 const char *iow_target_vmcoreinfo(struct iow_target *t);
+/* The value of KEY in the target's VMCOREINFO (lines KEY=VALUE,
+ * kernel/vmcore_info.c) into BUF (always terminated); false if the target
+ * has none or it lacks KEY. */
+bool iow_target_vmcoreinfo_get(struct iow_target *t, const char *key, char *buf, size_t size);
+/* Whether the target is a running machine that changes under the reads
+ * (see the live op): a walk that met inconsistent data may meet
+ * consistent data if it reads again. */
+bool iow_target_is_live(struct iow_target *t);
+/* The running kernel's build ID, as far as the target can tell it before
+ * any vmlinux is known: the back end's own way (/sys/kernel/notes for
+ * /proc/kcore), else its VMCOREINFO's BUILD-ID line (kernels since 5.14;
+ * kdump vmcores, QEMU dumps with -device vmcoreinfo).  IOW_ERR_NOTFOUND
+ * if it cannot (a gdbstub: only the vmlinux's symbols lead to the notes).
+ * RELEASE (RELEASE_SIZE bytes, may be NULL) gets VMCOREINFO's OSRELEASE,
+ * or "" without one. */
+struct iow_error *iow_target_kernel_id(struct iow_target *t, uint8_t *id, size_t max, size_t *len,
+				       char *release, size_t release_size);
 /* Whether a prefetch saves anything now (the back end takes groups of
  * reads): a walker skips the work of gathering hints otherwise. */
 bool iow_target_can_prefetch(struct iow_target *t);
@@ -244,5 +271,20 @@ struct iow_error *iow_gdbstub_dial(const char *addr, int timeout_ms, int *fd);
  * tables).  Registers come from the dump's per-CPU notes; its VMCOREINFO
  * note is iow_target_vmcoreinfo(). */
 struct iow_error *iow_core_open(const char *path, struct iow_target **out);
+
+/* Where the running kernel is found; each NULL is the system's own path
+ * (tests point them at files of their own). */
+struct iow_kcore_opts {
+	const char *path;     /* /proc/kcore */
+	const char *notes;    /* /sys/kernel/notes */
+	const char *lockdown; /* /sys/kernel/security/lockdown */
+};
+/* Open the running kernel through /proc/kcore (O may be NULL).  Reads
+ * only the segments that are RAM (those with a physical address: the
+ * direct map and the kernel image), virtual and physical; no registers;
+ * its VMCOREINFO note; live.  Errors are one line that says why: the file
+ * is missing (no CONFIG_PROC_KCORE), root is needed (CAP_SYS_RAWIO), or
+ * the kernel is locked down (lockdown=confidentiality). */
+struct iow_error *iow_kcore_open(const struct iow_kcore_opts *o, struct iow_target **out);
 
 #endif
