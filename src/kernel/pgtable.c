@@ -64,6 +64,8 @@ struct iow_error *iow_kernel_walk(struct iow_kernel *k, const struct iow_pt_form
 			out->leaf_size = size;
 			out->pa = a->entry_pa(f, level, e) | (va & (size - 1));
 			out->memtype_index = a->memtype_index(f, level, e);
+			if (a->leaf_attrs)
+				a->leaf_attrs(f, level, e, &out->attrs);
 			return NULL;
 		}
 		if (level == 1)
@@ -260,5 +262,6 @@ void iow_kernel_describe_walk(const struct iow_kernel *k, const struct iow_trans
 		v->pa = tr->pa;
 		v->page_size = tr->leaf_size;
 		v->index = tr->memtype_index;
+		v->attrs = tr->attrs;
 	}
 }
