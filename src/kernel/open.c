@@ -402,6 +402,11 @@ struct iow_debuginfo *iow_kernel_debuginfo(const struct iow_kernel *k)
 	return k->dbg;
 }
 
+const char *iow_kernel_arch_name(const struct iow_kernel *k)
+{
+	return k->arch->name;
+}
+
 size_t iow_kernel_describe(const struct iow_kernel *k, struct iow_layout_item *items, size_t max)
 {
 	return k->arch->describe ? k->arch->describe(&k->lay, items, max) : 0;

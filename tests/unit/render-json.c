@@ -211,6 +211,7 @@ static void check_mappings(struct iow_buf *b)
 		       "    \"WB\",\n    \"WC\",\n    \"UC-\",\n    \"UC\",\n    \"WB\",\n    \"WP\",\n    \"UC-\",\n"
 		       "    \"WT\"\n"
 		       "  ],\n"
+		       "  \"reservations_tracked\": true,\n"
 		       "  \"mappings\": [\n"
 		       "    {\n"
 		       "      \"start\": \"0xffffc90000000000\",\n"
