@@ -181,9 +181,9 @@ static void a64_entry_flags(const struct iow_pt_format *f, int level, uint64_t e
 		b = leaf_bits, n = sizeof(leaf_bits) / sizeof(leaf_bits[0]);
 		if ((e >> 59) & 15)
 			ADD(" PBHA=%u", (unsigned)((e >> 59) & 15));
-		/* the address bits of this leaf size; below them, only nT */
-		known |= (addr & ~(size - 1)) | (7ULL << 2) | (3ULL << 6) | (15ULL << 59) |
-			 (lpa2(f) ? 0 : 3ULL << 8);
+		/* the address bits of this leaf size (below them, only nT);
+		 * bits 9:8 are SH, or with LPA2 address bits 51:50 */
+		known |= (addr & ~(size - 1)) | (7ULL << 2) | (3ULL << 6) | (3ULL << 8) | (15ULL << 59);
 	}
 	for (i = 0; i < n; i++) {
 		known |= 1ULL << b[i].bit;
@@ -486,19 +486,24 @@ static struct iow_error *memblock_regions(struct iow_kernel *k, struct memblock_
 static const struct iow_arch_var a64_ram_vars[] = { { NULL, 0 } };
 
 /* RAM: memblock.memory (mm/memblock.c; arm64 keeps it after boot,
- * ARCH_KEEP_MEMBLOCK), less the NOMAP regions. */
+ * ARCH_KEEP_MEMBLOCK), less the NOMAP regions, which are memory but not
+ * the kernel's (lay.firmware_mem). */
 static struct iow_error *a64_read_ram(struct iow_kernel *k, struct iow_ram_range **ranges, size_t *n)
 {
 	struct memblock_layout l;
-	struct iow_ram_range *ram;
+	struct iow_ram_range *ram, *fw;
 	uint8_t *buf;
-	size_t i, nr, got = 0;
+	size_t i, nr, got = 0, nfw = 0;
 	struct iow_error *err = memblock_regions(k, &l, &buf, &nr);
 
 	if (err)
 		return err;
-	if (!(ram = calloc(nr, sizeof(*ram)))) {
+	ram = calloc(nr, sizeof(*ram));
+	fw = calloc(nr, sizeof(*fw));
+	if (!ram || !fw) {
 		free(buf);
+		free(ram);
+		free(fw);
 		return &iow_error_nomem;
 	}
 	for (i = 0; i < nr; i++) {
@@ -509,10 +514,17 @@ static struct iow_error *a64_read_ram(struct iow_kernel *k, struct iow_ram_range
 		memcpy(&base, r + l.base, 8);
 		memcpy(&size, r + l.size, 8);
 		memcpy(&flags, r + l.flags, 4);
-		if (size && base + size > base && !(flags & (uint64_t)l.nomap))
+		if (!size || base + size < base)
+			continue;
+		if (flags & (uint64_t)l.nomap)
+			fw[nfw++] = (struct iow_ram_range){ base, base + size };
+		else
 			ram[got++] = (struct iow_ram_range){ base, base + size };
 	}
 	free(buf);
+	free(k->lay.firmware_mem);
+	k->lay.firmware_mem = fw;
+	k->lay.nr_firmware_mem = nfw;
 	if (!got) {
 		free(ram);
 		return iow_error_create(IOW_ERR_DATA, "memblock.memory lists no RAM");

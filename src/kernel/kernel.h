@@ -85,6 +85,9 @@ struct iow_error *iow_kernel_symbol(struct iow_kernel *k, const char *name, uint
 struct iow_error *iow_kernel_translate(struct iow_kernel *k, uint64_t va,
 				       struct iow_translation *out);
 bool iow_kernel_is_ram(const struct iow_kernel *k, uint64_t pa, uint64_t len);
+/* Whether PA..PA+LEN-1 lies in memory the kernel keeps out of RAM (arm64:
+ * NOMAP): not RAM, and no device memory either.  Never read. */
+bool iow_kernel_is_firmware_mem(const struct iow_kernel *k, uint64_t pa, uint64_t len);
 /* TR decoded for people by the kernel's architecture: names of levels and
  * bits, the memory-type index; V's mode is left NULL. */
 void iow_kernel_describe_walk(const struct iow_kernel *k, const struct iow_translation *tr,

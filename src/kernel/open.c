@@ -384,6 +384,7 @@ void iow_kernel_destroy(struct iow_kernel *k)
 	if (!k)
 		return;
 	free(k->lay.ram);
+	free(k->lay.firmware_mem);
 	free(k);
 }
 

@@ -44,6 +44,11 @@ struct iow_kernel_layout {
 	uint64_t translation_ctl;  /* arm64: TCR_EL1 (DS, SH1), as the walk needs it */
 	struct iow_ram_range *ram; /* sorted, merged */
 	size_t nr_ram;
+	/* Memory that is not RAM to the kernel, and no device either (arm64:
+	 * memblock's NOMAP regions, such as UEFI runtime code and firmware
+	 * tables); malloc()ed, any order. */
+	struct iow_ram_range *firmware_mem;
+	size_t nr_firmware_mem;
 };
 
 /* How a layout row is written. */

@@ -123,7 +123,7 @@ static int type_findings(struct iow_mapping_set *s, const struct iow_mapping *m,
 			   "RAM 0x%" PRIx64 "-0x%" PRIx64 " is mapped %s (device memory) at 0x%016"
 			   PRIx64 " (%s)", run->pa, run->pa + run->size - 1, iow_memtype_name(run->mode),
 			   run->va, by);
-	if (!run->ram && iow_memtype_is_cacheable_normal(run->mode))
+	if (!run->ram && !run->firmware_mem && iow_memtype_is_cacheable_normal(run->mode))
 		return add(s, IOW_FIND_DEVICE_CACHEABLE, run->pa, run->pa + run->size, run->va, 0,
 			   "0x%" PRIx64 "-0x%" PRIx64 " is not RAM but is mapped %s (cacheable) at 0x%016"
 			   PRIx64 " (%s)", run->pa, run->pa + run->size - 1, iow_memtype_name(run->mode),

@@ -27,6 +27,7 @@ struct iow_map_run {
 	uint64_t leaf;        /* the first leaf entry, raw */
 	unsigned mode;        /* enum iow_memtype */
 	bool ram;             /* the pages are RAM */
+	bool firmware_mem;    /* not RAM, but memory, no device (arm64: NOMAP) */
 	bool direct_known;    /* RAM: the direct map's mode of the same pages ... */
 	unsigned direct_mode; /* ... is this */
 	struct iow_leaf_attrs attrs; /* shareability and permissions (arm64; else empty) */

@@ -55,6 +55,8 @@ static void run_line(const struct iow_map_run *run, const struct iow_pat *pat, b
 		iow_sink_printf(out, "  %sreserved %s [0x%" PRIx64 "-0x%" PRIx64 ")%s",
 				bad && color ? C_BAD : "", iow_memtype_name(mt->type), mt->start, mt->end,
 				bad && color ? C_OFF : "");
+	} else if (run->firmware_mem) {
+		iow_sink_puts(out, "  firmware memory (not RAM)");
 	} else if (pat && pat->none_tracked) {
 		/* nothing to compare with: the kernel reserves no memory types */
 	} else if (run->pa >= 0xa0000 && run->pa + run->size <= 0x100000) {
@@ -157,6 +159,8 @@ static void json_run(struct iow_json *j, const struct iow_map_run *run, const st
 		iow_json_members(j, run, present_members);
 		iow_json_string(j, "mode", iow_memtype_name(run->mode));
 		iow_json_bool(j, "ram", run->ram);
+		if (run->firmware_mem)
+			iow_json_bool(j, "firmware_memory", true);
 		if (run->attrs.share[0]) {
 			iow_json_string(j, "shareability", run->attrs.share);
 			iow_json_string(j, "kernel_access", run->attrs.kernel);
