@@ -277,6 +277,16 @@ static void test_walk(void)
 	tap_ok(!err && !tr.present && tr.nr_levels == 5, "a reserved last-level descriptor maps nothing");
 	err = iow_kernel_translate(&k, 0xfff0000000000000, &tr);
 	tap_ok(!err && !tr.present && tr.nr_levels == 1, "an empty top entry: one level");
+	/* hostile tables: a PMD entry back at the PUD table, one at itself */
+	phys[3][13] = page_pa(2) | 3;
+	err = iow_kernel_translate(&k, 0xffff800081a00000, &tr);
+	tap_ok(err && err->code == IOW_ERR_DATA && strstr(err->message, "loop") &&
+	       err->addr == page_pa(3) + 13 * 8, "a table that points back up: a loop, named by its entry");
+	iow_error_destroy(err);
+	phys[3][13] = page_pa(3) | 3;
+	err = iow_kernel_translate(&k, 0xffff800081a00000, &tr);
+	tap_ok(err && err->code == IOW_ERR_DATA && strstr(err->message, "loop"), "... and one at itself");
+	iow_error_destroy(err);
 	{
 		struct iow_pte_view v;
 
