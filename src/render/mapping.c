@@ -131,6 +131,8 @@ static void json_findings(struct iow_json *j, const struct iow_mapping_set *s)
 		if (f->va2)
 			iow_json_hex(j, "virt2", f->va2);
 		iow_json_string(j, "text", f->text);
+		if (f->note)
+			iow_json_bool(j, "note", true);
 		iow_json_end_object(j);
 	}
 	iow_json_end_array(j);
