@@ -160,27 +160,7 @@ static void test_format(void)
 
 /* --- the generic walk, driven by a format -------------------------------------- */
 
-/* "Physical memory": 8 pages, page N at physical 0x10000 * (N + 1). */
-static uint64_t phys[8][512];
-
-static uint64_t page_pa(int n)
-{
-	return 0x10000ULL * (uint64_t)(n + 1);
-}
-
-static struct iow_error *test_read_pa(struct iow_kernel *k, uint64_t pa, void *buf, size_t len)
-{
-	int n = (int)(pa / 0x10000) - 1;
-	uint64_t off = pa % 0x10000;
-
-	(void)k;
-	if (n < 0 || n >= 8 || off + len > sizeof(phys[0]))
-		return iow_error_at(IOW_ERR_FAULT, pa, "no test memory at 0x%" PRIx64, pa);
-	memcpy(buf, (uint8_t *)phys[n] + off, len);
-	return NULL;
-}
-
-static const struct iow_kmem_ops test_mem = { .name = "test", .read_pa = test_read_pa };
+#include "pt-memory.h" /* phys[][], page_pa(), test_mem */
 
 static void test_walk(void)
 {
