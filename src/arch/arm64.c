@@ -670,12 +670,7 @@ static size_t a64_describe(const struct iow_kernel_layout *lay, struct iow_layou
 		{ "paging_levels", "paging", IOW_LAYOUT_LEVELS, (uint64_t)lay->levels, 0, 0 },
 		{ "swapper_pg_dir", "swapper_pg_dir", IOW_LAYOUT_PHYS, lay->pgd_phys, 0, 0 },
 	};
-	size_t n = sizeof(all) / sizeof(all[0]);
-
-	if (n > max)
-		n = max;
-	memcpy(items, all, n * sizeof(*items));
-	return n;
+	return iow_layout_items_copy(items, max, all, sizeof(all) / sizeof(all[0]));
 }
 
 /* --- memory types ----------------------------------------------------------------- */

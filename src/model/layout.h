@@ -75,4 +75,15 @@ struct iow_layout_item {
 /* Rows an architecture describes, at most. */
 #define IOW_LAYOUT_MAX_ITEMS 16
 
+/* describe()'s last step: copy ALL's N rows to ITEMS, at most MAX of them. */
+static inline size_t iow_layout_items_copy(struct iow_layout_item *items, size_t max,
+					   const struct iow_layout_item *all, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < max; i++)
+		items[i] = all[i];
+	return i;
+}
+
 #endif
