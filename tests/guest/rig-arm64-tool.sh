@@ -83,8 +83,15 @@ arm64_types_ok() {
 			{ echo "$va: the tool says $phys $ps $mode $sh $ka $ua; the tables: $w"; err=1; }
 		n=$((n + 1))
 	done <"$RUN/types.pages"
+	# Every iowtest mapping is among the runs, and pte --json agrees too.
 	while read -r name _ _ _ virt _; do
 		grep -q "^$virt " "$RUN/types.pages" || { echo "$name at $virt: not among ioremap's runs"; err=1; }
+		w=$(grep -m1 "^$virt " "$pt")
+		k=$(iow --json pte "$virt" | jq -r '"oa=\(.phys) size=\(.page_size) attrindx=\(.attr_index) type=\(.mode)"')
+		set -- $k
+		[[ $w == *" $1 "* ]] && [[ $w == *" $3 "* ]] && [[ $w == *" $4 "* ]] &&
+			[ "$(printf 'size=0x%x' "${2#size=}")" = "$(grep -o 'size=0x[0-9a-f]*' <<<"$w")" ] ||
+			{ echo "$name: pte --json says $k; the tables: $w"; err=1; }
 	done <"$TRUTH/iowtest"
 	echo "$n pages of $(wc -l <"$RUN/types.runs") runs agree with the page tables"
 	[ $n -gt 0 ] && return $err
