@@ -88,6 +88,7 @@ arm64_types_ok() {
 		grep -q "^$virt " "$RUN/types.pages" || { echo "$name at $virt: not among ioremap's runs"; err=1; }
 		w=$(grep -m1 "^$virt " "$pt")
 		k=$(iow --json pte "$virt" | jq -r '"oa=\(.phys) size=\(.page_size) attrindx=\(.attr_index) type=\(.mode)"')
+		# shellcheck disable=SC2086 # four words: oa= size= attrindx= type=
 		set -- $k
 		[[ $w == *" $1 "* ]] && [[ $w == *" $3 "* ]] && [[ $w == *" $4 "* ]] &&
 			[ "$(printf 'size=0x%x' "${2#size=}")" = "$(grep -o 'size=0x[0-9a-f]*' <<<"$w")" ] ||
@@ -105,9 +106,8 @@ arm64_findings_ok() {
 	local json=$RUN/ioremap.json err=0 name phys virt kind
 	while read -r name _ phys _ virt _; do
 		case $name in
-		cache-* | prot-*) kind=device-cacheable ;;
-		alias) kind=alias ;;
-		ram-vmap) kind=alias ;;
+		cache-* | prot-*) kind="device-cacheable" ;;
+		alias | ram-vmap) kind="alias" ;;
 		*) continue ;;
 		esac
 		jq -e --arg k $kind --arg p "$(printf '0x%x' $((phys)))" --arg v "$virt" \
@@ -186,6 +186,7 @@ arm64_hostile_ok() {
 		local c
 		poke "$2" || { echo "GDB could not write the entry"; err=1; return; }
 		for c in "pte $virt" ioremap; do
+			# shellcheck disable=SC2086 # the subcommand and its argument
 			out=$(timeout 30 "$IOW" --target "$IOW_GDB" --vmlinux "$IOW_VMLINUX" $c 2>&1 >/dev/null)
 			[ $? = 2 ] && [[ $out =~ $3 ]] ||
 				{ echo "$1: $c did not end with the message /$3/: $out"; err=1; }
@@ -193,7 +194,7 @@ arm64_hostile_ok() {
 		done
 	}
 	hostile "a loop" $((table | 3)) "loop: the PMD entry at physical $at points back at the table at $(printf '0x%x' $table)"
-	hostile "a table in device memory" $(($dev | 3)) "page table for $virt at physical $(printf '0x%x' $((dev))) .* is not in RAM"
+	hostile "a table in device memory" $((dev | 3)) "page table for $virt at physical $(printf '0x%x' $((dev))) .* is not in RAM"
 	poke "$desc"
 	w=$("$PTWALK" "$IOW_GDB" "$virt")
 	[[ $w == *" desc=$desc "* ]] || { echo "the entry was not restored: $w"; return 1; }
