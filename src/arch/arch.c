@@ -8,10 +8,12 @@
 #include <stddef.h>
 
 #include "arch/arch.h"
+#include "arch/arm64.h"
 #include "arch/x86-64.h"
 
 static const struct iow_arch *const arches[] = {
 	&iow_arch_x86_64,
+	&iow_arch_arm64,
 };
 
 const struct iow_arch *iow_arch_for_machine(unsigned machine)

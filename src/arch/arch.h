@@ -137,8 +137,13 @@ struct iow_arch {
 	const char *memtype_index_key;  /* "pat_index": its JSON member */
 	/* The memory-type index (0 .. IOW_MEMTYPE_INDEXES-1) of a leaf. */
 	unsigned (*memtype_index)(const struct iow_pt_format *f, int level, uint64_t leaf);
-	/* The kernel's table from that index to enum iow_memtype. */
+	/* The kernel's table from that index to enum iow_memtype (x86: a
+	 * kernel variable; arm64: the MAIR_EL1 register). */
 	struct iow_error *(*read_memtypes)(struct iow_kernel *k, uint8_t table[IOW_MEMTYPE_INDEXES]);
+	/* Optional (NULL: none to say): what a leaf says besides its memory
+	 * type, its shareability and permissions (arm64). */
+	void (*leaf_attrs)(const struct iow_pt_format *f, int level, uint64_t leaf,
+			   struct iow_leaf_attrs *out);
 };
 
 /* The architecture of a vmlinux whose ELF e_machine is MACHINE, or NULL. */

@@ -480,12 +480,7 @@ static size_t x86_describe(const struct iow_kernel_layout *lay, struct iow_layou
 		{ "paging_levels", "paging", IOW_LAYOUT_LEVELS, (uint64_t)lay->levels, 0, 0 },
 		{ "init_top_pgt_phys", "init_top_pgt", IOW_LAYOUT_PHYS, lay->pgd_phys, 0, 0 },
 	};
-	size_t n = sizeof(all) / sizeof(all[0]);
-
-	if (n > max)
-		n = max;
-	memcpy(items, all, n * sizeof(*items));
-	return n;
+	return iow_layout_items_copy(items, max, all, sizeof(all) / sizeof(all[0]));
 }
 
 /* --- memory types ------------------------------------------------------------ */

@@ -80,7 +80,12 @@ struct iow_error *iow_show_pat_list(struct iow_session *s, struct iow_sink *out)
 	struct iow_pat pat;
 	struct iow_error *err = iow_pat_read(s->kernel, &pat);
 
-	if (iow_error_is_partial(err))
+	if (!err && pat.none_tracked)
+		err = iow_error_create(IOW_ERR_UNSUPPORTED, "pat_memtype_list does not exist on this %s "
+				       "kernel: it keeps no PAT memtype reservations (its memory types "
+				       "are in the page-table entries alone; see `ioremap`)",
+				       iow_kernel_arch_name(s->kernel));
+	else if (iow_error_is_partial(err))
 		iow_render_proc_pat(&pat, out);
 	iow_pat_fini(&pat);
 	return err;

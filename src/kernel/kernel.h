@@ -56,6 +56,7 @@ struct iow_translation {
 	uint64_t leaf_size; /* 4 KiB, 2 MiB, 1 GiB ... */
 	uint64_t leaf;      /* the leaf entry (PTE, or a huge page or block) */
 	unsigned memtype_index; /* the leaf's (x86: PAT index), for iow_kernel_read_memtypes' table */
+	struct iow_leaf_attrs attrs; /* the leaf's shareability and permissions (arm64) */
 	int nr_levels;      /* entries filled in below, top first */
 	struct iow_pt_level levels[IOW_PT_MAX_LEVELS];
 };
@@ -73,6 +74,8 @@ void iow_kernel_destroy(struct iow_kernel *k);
 const struct iow_kernel_layout *iow_kernel_layout(const struct iow_kernel *k);
 struct iow_target *iow_kernel_target(const struct iow_kernel *k);
 struct iow_debuginfo *iow_kernel_debuginfo(const struct iow_kernel *k);
+/* The kernel's architecture, for people: "x86-64", "arm64". */
+const char *iow_kernel_arch_name(const struct iow_kernel *k);
 
 /* The running address of vmlinux symbol NAME (link address + KASLR offset). */
 struct iow_error *iow_kernel_symbol(struct iow_kernel *k, const char *name, uint64_t *addr);
@@ -82,6 +85,9 @@ struct iow_error *iow_kernel_symbol(struct iow_kernel *k, const char *name, uint
 struct iow_error *iow_kernel_translate(struct iow_kernel *k, uint64_t va,
 				       struct iow_translation *out);
 bool iow_kernel_is_ram(const struct iow_kernel *k, uint64_t pa, uint64_t len);
+/* Whether PA..PA+LEN-1 lies in memory the kernel keeps out of RAM (arm64:
+ * NOMAP): not RAM, and no device memory either.  Never read. */
+bool iow_kernel_is_firmware_mem(const struct iow_kernel *k, uint64_t pa, uint64_t len);
 /* TR decoded for people by the kernel's architecture: names of levels and
  * bits, the memory-type index; V's mode is left NULL. */
 void iow_kernel_describe_walk(const struct iow_kernel *k, const struct iow_translation *tr,

@@ -21,8 +21,10 @@ static struct iow_error *add_run(struct iow_mapping *m, const struct iow_map_run
 	if (last && last->present == run->present && last->va + last->size == run->va &&
 	    (!run->present || (last->pa + last->size == run->pa && last->leaf_size == run->leaf_size &&
 			       last->mode == run->mode && last->ram == run->ram &&
+			       last->firmware_mem == run->firmware_mem &&
 			       last->direct_known == run->direct_known &&
-			       last->direct_mode == run->direct_mode))) {
+			       last->direct_mode == run->direct_mode &&
+			       !memcmp(&last->attrs, &run->attrs, sizeof(run->attrs))))) {
 		last->size += run->size;
 		return NULL;
 	}
@@ -85,7 +87,9 @@ static struct iow_error *walk_area(struct iow_kernel *k, const struct iow_pat *p
 			run.leaf = tr.leaf;
 			run.leaf_size = tr.leaf_size;
 			run.mode = pat->pte2cm[tr.memtype_index];
+			run.attrs = tr.attrs;
 			run.ram = iow_kernel_is_ram(k, tr.pa, 1);
+			run.firmware_mem = !run.ram && iow_kernel_is_firmware_mem(k, tr.pa, 1);
 			if (run.ram && !iow_memtype_is_ram_default(run.mode) &&
 			    (err = direct_mode(k, pat, tr.pa, &run.direct_known, &run.direct_mode)))
 				return err;

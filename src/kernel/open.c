@@ -369,6 +369,7 @@ void iow_kernel_destroy(struct iow_kernel *k)
 	if (!k)
 		return;
 	free(k->lay.ram);
+	free(k->lay.firmware_mem);
 	free(k);
 }
 
@@ -385,6 +386,11 @@ struct iow_target *iow_kernel_target(const struct iow_kernel *k)
 struct iow_debuginfo *iow_kernel_debuginfo(const struct iow_kernel *k)
 {
 	return k->dbg;
+}
+
+const char *iow_kernel_arch_name(const struct iow_kernel *k)
+{
+	return k->arch->name;
 }
 
 size_t iow_kernel_describe(const struct iow_kernel *k, struct iow_layout_item *items, size_t max)

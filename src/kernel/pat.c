@@ -126,6 +126,12 @@ struct iow_error *iow_pat_read(struct iow_kernel *k, struct iow_pat *pat)
 	memset(pat, 0, sizeof(*pat));
 	if ((err = iow_kernel_read_memtypes(k, pat->pte2cm)))
 		goto out;
+	/* No memtype tree: a kernel without PAT (x86 without CONFIG_X86_PAT;
+	 * arm64, whose memory types are in the entries alone). */
+	if (!iow_debuginfo_has_symbol(iow_kernel_debuginfo(k), "memtype_rbroot")) {
+		pat->none_tracked = true;
+		goto out;
+	}
 	err = walk_tree(k, pat);
 	if (iow_pat_index(pat) && !err)
 		err = &iow_error_nomem;

@@ -4,7 +4,9 @@
  * - memtype_rbroot (arch/x86/mm/pat/memtype_interval.c, static): the
  *   interval tree of non-RAM reservations, walked in order, which is what
  *   /sys/kernel/debug/x86/pat_memtype_list prints, without debugfs.
- * The tree walk is bounded and refuses cycles, like every walk here.
+ * The tree walk is bounded and refuses cycles, like every walk here.  A
+ * kernel without the tree (no memtype_rbroot: arm64, x86 without PAT)
+ * tracks no reservations: none_tracked, and nothing is made up.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef IOW_KERNEL_PAT_H

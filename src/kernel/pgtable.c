@@ -26,6 +26,18 @@ static uint64_t table_size(const struct iow_pt_level_format *lf)
 	return (1ULL << lf->bits) * IOW_PT_ENTRY_SIZE;
 }
 
+/* Whether TABLE is one the walk so far went through: Linux's tables form
+ * a tree (no recursive mappings), so a table met again is a loop. */
+static bool on_path(const struct iow_translation *t, uint64_t table)
+{
+	int i;
+
+	for (i = 0; i < t->nr_levels; i++)
+		if (t->levels[i].table_pa == table)
+			return true;
+	return false;
+}
+
 struct iow_error *iow_kernel_walk(struct iow_kernel *k, const struct iow_pt_format *f, uint64_t root,
 				  uint64_t va, struct iow_translation *out)
 {
@@ -64,11 +76,18 @@ struct iow_error *iow_kernel_walk(struct iow_kernel *k, const struct iow_pt_form
 			out->leaf_size = size;
 			out->pa = a->entry_pa(f, level, e) | (va & (size - 1));
 			out->memtype_index = a->memtype_index(f, level, e);
+			if (a->leaf_attrs)
+				a->leaf_attrs(f, level, e, &out->attrs);
 			return NULL;
 		}
 		if (level == 1)
 			return NULL; /* no leaf where one must be: not mapped */
 		table = a->entry_table(f, level, e);
+		if (on_path(out, table))
+			return iow_error_at(IOW_ERR_DATA, l->table_pa + idx * IOW_PT_ENTRY_SIZE,
+					    "page tables for 0x%" PRIx64 " loop: the %s entry at physical "
+					    "0x%" PRIx64 " points back at the table at 0x%" PRIx64, va,
+					    lf->name, l->table_pa + idx * IOW_PT_ENTRY_SIZE, table);
 	}
 	return NULL;
 }
@@ -260,5 +279,6 @@ void iow_kernel_describe_walk(const struct iow_kernel *k, const struct iow_trans
 		v->pa = tr->pa;
 		v->page_size = tr->leaf_size;
 		v->index = tr->memtype_index;
+		v->attrs = tr->attrs;
 	}
 }

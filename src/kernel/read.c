@@ -34,6 +34,17 @@ bool iow_kernel_is_ram(const struct iow_kernel *k, uint64_t pa, uint64_t len)
 	return false;
 }
 
+bool iow_kernel_is_firmware_mem(const struct iow_kernel *k, uint64_t pa, uint64_t len)
+{
+	size_t i;
+
+	for (i = 0; i < k->lay.nr_firmware_mem; i++)
+		if (pa >= k->lay.firmware_mem[i].start && pa + len <= k->lay.firmware_mem[i].end &&
+		    pa + len > pa)
+			return true;
+	return false;
+}
+
 struct iow_error *iow_kernel_read_phys(struct iow_kernel *k, uint64_t pa, void *buf, size_t len)
 {
 	uint8_t *p = buf;

@@ -115,7 +115,7 @@ int iow_check_mappings(struct iow_check *c, const struct iow_resource_tree *iome
 	for (i = 0; i < maps->nfindings; i++) {
 		const struct iow_finding *f = &maps->findings[i];
 
-		if (iow_check_add(c, iow_finding_kind_name(f->kind), f->kind == IOW_FIND_UNUSED_RESERVATION,
+		if (iow_check_add(c, iow_finding_kind_name(f->kind), f->note,
 				  "%s", f->text))
 			return -1;
 	}

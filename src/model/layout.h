@@ -36,8 +36,19 @@ struct iow_kernel_layout {
 	uint64_t physical_mask;    /* the physical-address bits of a page-table entry */
 	int levels;                /* page-table depth */
 	uint64_t pgd_phys;         /* the kernel's top page table (x86: init_top_pgt), physical */
+	/* What only some architectures have (0 where they do not): */
+	uint64_t direct_start, direct_end; /* the direct map's virtual range [start, end)
+					    * (arm64: PAGE_OFFSET .. PAGE_END) */
+	uint64_t phys_offset;      /* arm64: PHYS_OFFSET (memstart_addr), signed */
+	int va_bits;               /* arm64: the kernel half's VA bits (64 - TCR_EL1.T1SZ) */
+	uint64_t translation_ctl;  /* arm64: TCR_EL1 (DS, SH1), as the walk needs it */
 	struct iow_ram_range *ram; /* sorted, merged */
 	size_t nr_ram;
+	/* Memory that is not RAM to the kernel, and no device either (arm64:
+	 * memblock's NOMAP regions, such as UEFI runtime code and firmware
+	 * tables); malloc()ed, any order. */
+	struct iow_ram_range *firmware_mem;
+	size_t nr_firmware_mem;
 };
 
 /* How a layout row is written. */
@@ -45,6 +56,7 @@ enum iow_layout_style {
 	IOW_LAYOUT_ADDR,   /* text "0x%016x", JSON "0x..." */
 	IOW_LAYOUT_PHYS,   /* text "physical 0x%x", JSON "0x..." */
 	IOW_LAYOUT_LEVELS, /* text "%d-level", JSON a number */
+	IOW_LAYOUT_BITS,   /* text "%d-bit", JSON a number */
 	/* a number the kernel keeps unsigned but means signed: text "-0x..."
 	 * (with NEGATIVE_PRE magnitude NEGATIVE_POST in brackets when it is
 	 * below 0), JSON "0x..." and, as KEY_signed, "-0x..." */
@@ -62,5 +74,16 @@ struct iow_layout_item {
 
 /* Rows an architecture describes, at most. */
 #define IOW_LAYOUT_MAX_ITEMS 16
+
+/* describe()'s last step: copy ALL's N rows to ITEMS, at most MAX of them. */
+static inline size_t iow_layout_items_copy(struct iow_layout_item *items, size_t max,
+					   const struct iow_layout_item *all, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < max; i++)
+		items[i] = all[i];
+	return i;
+}
 
 #endif

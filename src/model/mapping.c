@@ -25,6 +25,8 @@ const char *iow_finding_kind_name(enum iow_finding_kind k)
 	case IOW_FIND_ALIAS: return "alias";
 	case IOW_FIND_RAM_IOREMAP: return "ram-ioremap";
 	case IOW_FIND_UNUSED_RESERVATION: return "unused-reservation";
+	case IOW_FIND_DEVICE_CACHEABLE: return "device-cacheable";
+	case IOW_FIND_RAM_DEVICE: return "ram-device";
 	}
 	return "?";
 }
@@ -98,11 +100,43 @@ static int add(struct iow_mapping_set *s, enum iow_finding_kind kind, uint64_t p
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	f = &s->findings[s->nfindings];
-	*f = (struct iow_finding){ kind, pa, pa_end, va, va2, strdup(buf) };
+	*f = (struct iow_finding){ kind, pa, pa_end, va, va2, strdup(buf),
+				   kind == IOW_FIND_UNUSED_RESERVATION };
 	if (!f->text)
 		return -1;
 	s->nfindings++;
 	return 0;
+}
+
+/* What a memory type alone says is wrong (arm64, where no reservations
+ * say more): RAM as Device memory, device memory cacheable.  The
+ * architecture forbids neither, but speculative or cached accesses to
+ * device registers, and Device accesses to RAM, are what a driver never
+ * means. */
+static int type_findings(struct iow_mapping_set *s, const struct iow_mapping *m,
+			 const struct iow_map_run *run)
+{
+	const char *by = m->area->caller_sym ? m->area->caller_sym : "no caller";
+
+	if (run->ram && iow_memtype_is_device(run->mode))
+		return add(s, IOW_FIND_RAM_DEVICE, run->pa, run->pa + run->size, run->va, 0,
+			   "RAM 0x%" PRIx64 "-0x%" PRIx64 " is mapped %s (device memory) at 0x%016"
+			   PRIx64 " (%s)", run->pa, run->pa + run->size - 1, iow_memtype_name(run->mode),
+			   run->va, by);
+	if (!run->ram && !run->firmware_mem && iow_memtype_is_cacheable_normal(run->mode))
+		return add(s, IOW_FIND_DEVICE_CACHEABLE, run->pa, run->pa + run->size, run->va, 0,
+			   "0x%" PRIx64 "-0x%" PRIx64 " is not RAM but is mapped %s (cacheable) at 0x%016"
+			   PRIx64 " (%s)", run->pa, run->pa + run->size - 1, iow_memtype_name(run->mode),
+			   run->va, by);
+	return 0;
+}
+
+/* Both Normal memory, cacheable or not (arm64): a mismatch the
+ * architecture lets software keep coherent with cache maintenance. */
+static bool normal_pair(unsigned a, unsigned b)
+{
+	return (a == IOW_MT_NORMAL_NC || iow_memtype_is_cacheable_normal(a)) &&
+	       (b == IOW_MT_NORMAL_NC || iow_memtype_is_cacheable_normal(b));
 }
 
 struct piece {
@@ -156,6 +190,7 @@ int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat)
 
 	if (pat && pat->n && !(used = calloc(pat->n, sizeof(*used))))
 		return -1;
+	s->none_tracked = pat && pat->none_tracked;
 	for (i = 0; i < s->n; i++) {
 		const struct iow_mapping *m = &s->m[i];
 
@@ -171,14 +206,18 @@ int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat)
 
 			if (!run->present)
 				continue;
+			if (type_findings(s, m, run))
+				goto out;
 			if (run->ram) {
-				if (run->direct_known && run->direct_mode != run->mode &&
-				    add(s, IOW_FIND_ALIAS, run->pa, run->pa + run->size, run->va, 0,
-					"RAM 0x%" PRIx64 "-0x%" PRIx64 " is mapped %s at 0x%016" PRIx64
-					" but %s by the direct map", run->pa, run->pa + run->size - 1,
-					iow_memtype_name(run->mode), run->va,
-					iow_memtype_name(run->direct_mode)))
-					goto out;
+				if (run->direct_known && run->direct_mode != run->mode) {
+					if (add(s, IOW_FIND_ALIAS, run->pa, run->pa + run->size, run->va, 0,
+						"RAM 0x%" PRIx64 "-0x%" PRIx64 " is mapped %s at 0x%016" PRIx64
+						" but %s by the direct map", run->pa, run->pa + run->size - 1,
+						iow_memtype_name(run->mode), run->va,
+						iow_memtype_name(run->direct_mode)))
+						goto out;
+					s->findings[s->nfindings - 1].note = normal_pair(run->mode, run->direct_mode);
+				}
 				continue;
 			}
 			/* Which reservations this run overlaps, for the unused check. */
@@ -190,7 +229,7 @@ int iow_mapping_find(struct iow_mapping_set *s, const struct iow_pat *pat)
 			if (run->pa >= ISA_START && run->pa + run->size <= ISA_END)
 				continue;
 			mt = iow_pat_covering(pat, run->pa, run->size);
-			if (pat && !mt) {
+			if (pat && !pat->none_tracked && !mt) {
 				if (add(s, IOW_FIND_UNRESERVED, run->pa, run->pa + run->size, run->va, 0,
 					"0x%" PRIx64 "-0x%" PRIx64 " is mapped %s at 0x%016" PRIx64
 					" with no PAT reservation", run->pa, run->pa + run->size - 1,

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "model/pat.h"
+#include "model/pte.h"
 #include "model/vmap.h"
 #include "util/array.h"
 
@@ -26,8 +27,10 @@ struct iow_map_run {
 	uint64_t leaf;        /* the first leaf entry, raw */
 	unsigned mode;        /* enum iow_memtype */
 	bool ram;             /* the pages are RAM */
+	bool firmware_mem;    /* not RAM, but memory, no device (arm64: NOMAP) */
 	bool direct_known;    /* RAM: the direct map's mode of the same pages ... */
 	unsigned direct_mode; /* ... is this */
+	struct iow_leaf_attrs attrs; /* shareability and permissions (arm64; else empty) */
 };
 
 struct iow_mapping {
@@ -45,6 +48,8 @@ enum iow_finding_kind {
 	IOW_FIND_ALIAS,         /* one physical range, several modes */
 	IOW_FIND_RAM_IOREMAP,   /* an ioremap of RAM */
 	IOW_FIND_UNUSED_RESERVATION, /* a reservation no kernel mapping uses */
+	IOW_FIND_DEVICE_CACHEABLE, /* non-RAM mapped with a cacheable Normal type (arm64) */
+	IOW_FIND_RAM_DEVICE,    /* RAM mapped with a Device type (arm64) */
 };
 
 struct iow_finding {
@@ -52,6 +57,12 @@ struct iow_finding {
 	uint64_t pa_start, pa_end;   /* the physical range concerned, end exclusive */
 	uint64_t va, va2;            /* the mapping(s) concerned (0 if none) */
 	char *text;                  /* one line, for people */
+	/* Worth a look rather than wrong (check counts it as a note): an
+	 * unused reservation; RAM that one mapping makes Normal
+	 * Non-cacheable while the direct map keeps it cacheable, as arm64's
+	 * DMA remapping does by design (kernel/dma/remap.c), with the cache
+	 * maintenance that then keeps it coherent. */
+	bool note;
 };
 
 struct iow_mapping_set {
@@ -60,6 +71,7 @@ struct iow_mapping_set {
 	size_t areas_walked;         /* vmap areas whose page tables were read */
 	struct iow_finding *findings;
 	size_t nfindings, findings_cap;
+	bool none_tracked;           /* the kernel keeps no reservations (iow_pat) */
 };
 
 void iow_mapping_set_fini(struct iow_mapping_set *s);

@@ -28,6 +28,16 @@ const char *iow_memtype_name(unsigned type)
 	return type < IOW_MT_COUNT ? names[type] : "unknown";
 }
 
+bool iow_memtype_is_device(unsigned type)
+{
+	return type >= IOW_MT_DEVICE_NGNRNE && type <= IOW_MT_DEVICE_GRE;
+}
+
+bool iow_memtype_is_cacheable_normal(unsigned type)
+{
+	return type == IOW_MT_NORMAL_WT || type == IOW_MT_NORMAL_WB || type == IOW_MT_NORMAL_TAGGED;
+}
+
 bool iow_memtype_is_ram_default(unsigned type)
 {
 	return type == IOW_MT_WB || type == IOW_MT_NORMAL_WB || type == IOW_MT_NORMAL_TAGGED;

@@ -40,5 +40,13 @@ const char *iow_memtype_name(unsigned type);
  * Normal-Tagged): a RAM page of any other type deserves a look at the
  * direct map's type of the same page. */
 bool iow_memtype_is_ram_default(unsigned type);
+/* arm64's Device types (Device-nGnRnE .. Device-GRE): what RAM must not be
+ * mapped as. */
+bool iow_memtype_is_device(unsigned type);
+/* arm64's cacheable Normal types (Normal-WT, Normal-WB, Normal-Tagged):
+ * what device registers must not be mapped as.  x86's modes are judged
+ * against the kernel's PAT reservations instead (no type of them is one
+ * of these). */
+bool iow_memtype_is_cacheable_normal(unsigned type);
 
 #endif

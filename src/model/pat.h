@@ -22,6 +22,9 @@ struct iow_pat_memtype {
 
 struct iow_pat {
 	uint8_t pte2cm[8];    /* __pte2cachemode_tbl: PAT index -> enum iow_memtype */
+	/* The kernel keeps no reservations at all (arm64; x86 without PAT):
+	 * nothing to compare a mapping with, and no "unreserved" finding. */
+	bool none_tracked;
 	struct iow_pat_memtype *memtypes; /* in the tree's (start) order */
 	size_t n;
 	/* iow_pat_index(): max_end[i] is the largest end of memtypes[0..i],

@@ -16,6 +16,15 @@
 #define IOW_PT_MAX_LEVELS 5
 #define IOW_PTE_FLAGS_LEN 128
 
+/* What an architecture says of a leaf besides its memory type: arm64's
+ * shareability and access permissions.  Empty strings where it says
+ * nothing (x86-64). */
+struct iow_leaf_attrs {
+	char share[12]; /* "inner", "outer", "non" (-shareable); "reserved" */
+	char kernel[4]; /* the kernel's access to the pages: "rw-", "r-x" */
+	char user[4];   /* user space's: "---" */
+};
+
 struct iow_pte_view_level {
 	const char *name;      /* "PGD" ... "PTE" */
 	unsigned index;        /* the entry's index in its table */
@@ -36,6 +45,7 @@ struct iow_pte_view {
 	unsigned index;              /* the leaf's memory-type index */
 	const char *mode;            /* its memory type ("WB"), or NULL ... */
 	const char *mode_error;      /* ... and why it is unknown */
+	struct iow_leaf_attrs attrs; /* when present */
 };
 
 #endif

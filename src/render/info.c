@@ -46,6 +46,9 @@ static void item_text(const struct iow_layout_item *it, struct iow_sink *out)
 	case IOW_LAYOUT_LEVELS:
 		iow_sink_printf(out, LABEL "%d-level\n", it->label, (int)it->value);
 		break;
+	case IOW_LAYOUT_BITS:
+		iow_sink_printf(out, LABEL "%d-bit\n", it->label, (int)it->value);
+		break;
 	case IOW_LAYOUT_SIGNED:
 		signed_hex(it->value, v, sizeof(v));
 		if ((int64_t)it->value < 0)
@@ -105,7 +108,7 @@ void iow_render_info_json(const struct iow_kernel_layout *l, const char *vmlinux
 	for (i = 0; i < n; i++) {
 		const struct iow_layout_item *it = &items[i];
 
-		if (it->style == IOW_LAYOUT_LEVELS) {
+		if (it->style == IOW_LAYOUT_LEVELS || it->style == IOW_LAYOUT_BITS) {
 			iow_json_u64(&j, it->key, it->value);
 			continue;
 		}

@@ -42,6 +42,9 @@ static void run_line(const struct iow_map_run *run, const struct iow_pat *pat, b
 	iow_sink_printf(out, "    0x%016" PRIx64 " %9s  phys 0x%" PRIx64 "-0x%" PRIx64 "  %s pages  %-3s",
 			run->va, sz, run->pa, run->pa + run->size - 1, iow_leaf_size_name(run->leaf_size),
 			iow_memtype_name(run->mode));
+	if (run->attrs.share[0])
+		iow_sink_printf(out, "  %s-shareable  kernel %s  user %s", run->attrs.share,
+				run->attrs.kernel, run->attrs.user);
 	if (run->ram) {
 		iow_sink_puts(out, "  RAM");
 		if (run->direct_known)
@@ -52,6 +55,10 @@ static void run_line(const struct iow_map_run *run, const struct iow_pat *pat, b
 		iow_sink_printf(out, "  %sreserved %s [0x%" PRIx64 "-0x%" PRIx64 ")%s",
 				bad && color ? C_BAD : "", iow_memtype_name(mt->type), mt->start, mt->end,
 				bad && color ? C_OFF : "");
+	} else if (run->firmware_mem) {
+		iow_sink_puts(out, "  firmware memory (not RAM)");
+	} else if (pat && pat->none_tracked) {
+		/* nothing to compare with: the kernel reserves no memory types */
 	} else if (run->pa >= 0xa0000 && run->pa + run->size <= 0x100000) {
 		iow_sink_puts(out, "  ISA range (not tracked by PAT)");
 	} else {
@@ -64,6 +71,11 @@ void iow_render_findings(const struct iow_mapping_set *s, bool color, struct iow
 {
 	size_t i;
 
+	if (!s->nfindings && s->none_tracked) {
+		iow_sink_puts(out, "No findings: no device memory is mapped cacheable, no RAM as device "
+				   "memory, and no range is mapped with two memory types.\n");
+		return;
+	}
 	if (!s->nfindings) {
 		iow_sink_puts(out, "No findings: every mapping's page-table mode agrees with its reservation, "
 				   "and no range is mapped with two modes.\n");
@@ -95,6 +107,10 @@ void iow_render_mappings(const struct iow_mapping_set *s, const struct iow_pat *
 	}
 	iow_sink_printf(out, "%s%zu mappings shown, %zu vmap areas walked%s\n", color ? C_DIM : "", s->n,
 			s->areas_walked, color ? C_OFF : "");
+	if (pat->none_tracked)
+		iow_sink_printf(out, "%sThis kernel keeps no memory-type reservations (no PAT memtype "
+				"list): each mapping's type is its page-table entries' alone.%s\n",
+				color ? C_DIM : "", color ? C_OFF : "");
 	iow_render_findings(s, color, out);
 }
 
@@ -115,6 +131,8 @@ static void json_findings(struct iow_json *j, const struct iow_mapping_set *s)
 		if (f->va2)
 			iow_json_hex(j, "virt2", f->va2);
 		iow_json_string(j, "text", f->text);
+		if (f->note)
+			iow_json_bool(j, "note", true);
 		iow_json_end_object(j);
 	}
 	iow_json_end_array(j);
@@ -143,6 +161,13 @@ static void json_run(struct iow_json *j, const struct iow_map_run *run, const st
 		iow_json_members(j, run, present_members);
 		iow_json_string(j, "mode", iow_memtype_name(run->mode));
 		iow_json_bool(j, "ram", run->ram);
+		if (run->firmware_mem)
+			iow_json_bool(j, "firmware_memory", true);
+		if (run->attrs.share[0]) {
+			iow_json_string(j, "shareability", run->attrs.share);
+			iow_json_string(j, "kernel_access", run->attrs.kernel);
+			iow_json_string(j, "user_access", run->attrs.user);
+		}
 		if (run->direct_known)
 			iow_json_string(j, "direct_map_mode", iow_memtype_name(run->direct_mode));
 		if (mt) {
@@ -170,6 +195,7 @@ void iow_render_mappings_json(const struct iow_mapping_set *s, const struct iow_
 	for (i = 0; i < 8; i++)
 		iow_json_string(&j, NULL, iow_memtype_name(pat->pte2cm[i]));
 	iow_json_end_array(&j);
+	iow_json_bool(&j, "reservations_tracked", !pat->none_tracked);
 	iow_json_begin_array(&j, "mappings");
 	for (i = 0; i < s->n; i++) {
 		const struct iow_mapping *m = &s->m[i];

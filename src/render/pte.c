@@ -28,10 +28,14 @@ void iow_render_pte(const struct iow_pte_view *v, struct iow_sink *out)
 	iow_sink_printf(out, "  -> phys 0x%" PRIx64 " (%s page, %s %u", v->pa,
 			iow_human_size(v->page_size, size, sizeof(size)), v->index_name, v->index);
 	if (v->mode)
-		iow_sink_printf(out, " = %s)\n", v->mode);
+		iow_sink_printf(out, " = %s", v->mode);
 	else
-		iow_sink_printf(out, "; its cache mode is unknown: %s)\n",
+		iow_sink_printf(out, "; its cache mode is unknown: %s",
 				v->mode_error ? v->mode_error : "?");
+	if (v->attrs.share[0])
+		iow_sink_printf(out, "; %s-shareable, kernel %s, user %s", v->attrs.share,
+				v->attrs.kernel, v->attrs.user);
+	iow_sink_puts(out, ")\n");
 }
 
 void iow_render_pte_json(const struct iow_pte_view *v, struct iow_sink *out)
@@ -63,6 +67,11 @@ void iow_render_pte_json(const struct iow_pte_view *v, struct iow_sink *out)
 		iow_json_string(&j, "mode", v->mode);
 		if (v->mode_error)
 			iow_json_string(&j, "mode_error", v->mode_error);
+		if (v->attrs.share[0]) {
+			iow_json_string(&j, "shareability", v->attrs.share);
+			iow_json_string(&j, "kernel_access", v->attrs.kernel);
+			iow_json_string(&j, "user_access", v->attrs.user);
+		}
 	}
 	iow_json_end_object(&j);
 	iow_json_finish(&j);

@@ -18,6 +18,8 @@
 # Sourced after lib.sh.
 # shellcheck shell=bash
 . "$(dirname "${BASH_SOURCE[0]}")/rig-common.sh" # resource_file_ok, vmallocinfo_ok, build_id_matches
+. "$(dirname "${BASH_SOURCE[0]}")/walk-common.sh"     # same_as_guest, tree_json_matches, by_address
+. "$(dirname "${BASH_SOURCE[0]}")/rig-arm64-tool.sh"  # the tool's own checks, in these boots
 
 : "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 PTWALK=$top_srcdir/tests/tools/arm64-ptwalk
@@ -206,7 +208,7 @@ arm64_snapshot_ok() {
 
 rig_arm64_test() { # SERIES
 	local series=$1 cpu offsets=() mte
-	need readelf
+	need readelf jq timeout
 	dpkg --print-foreign-architectures | grep -qx arm64 ||
 		skip "apt does not know the arm64 architecture (scripts/install-deps adds it)"
 	for cpu in cortex-a72 max; do
@@ -227,6 +229,7 @@ rig_arm64_test() { # SERIES
 		check "$cpu: the page tables, read independently, agree with iowtest" arm64_walk_ok "$series" "$cpu"
 		check "$cpu: gdb-multiarch reads MAIR_EL1 and linux_banner as the guest has them" arm64_gdb_ok
 		check "$cpu: the truth port serves snapshots" arm64_snapshot_ok
+		arm64_tool_test "$series" "$cpu"
 		check "$cpu: no driver failed to load" bash -c "! grep -E 'IOW-MODFAIL|IOW-NO-TRUTH-TTY' '$RUN/console.log'"
 		offsets+=("$IOW_KASLR_OFFSET")
 		"$IOW_HARNESS/stop-guest" "$RUN"
