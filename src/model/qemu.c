@@ -83,6 +83,18 @@ void iow_qemu_cover(const struct iow_mtree_view *view, uint64_t start, uint64_t 
 	out->all = out->regions && !gap && done;
 }
 
+void iow_qemu_each(const struct iow_mtree_view *view, uint64_t start, uint64_t end, iow_qemu_region_fn *fn,
+		   void *arg)
+{
+	size_t i;
+
+	if (!view || end < start)
+		return;
+	for (i = iow_qemu_first_from(view, start); i < view->n && view->regions[i].start <= end; i++)
+		if (!view->regions[i].background)
+			fn(arg, &view->regions[i]);
+}
+
 void iow_qemu_behind(const struct iow_mtree_view *view, const struct iow_resource *r, iow_qemu_region_fn *fn,
 		     void *arg)
 {

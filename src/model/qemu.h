@@ -113,11 +113,18 @@ struct iow_qemu_cover {
 };
 void iow_qemu_cover(const struct iow_mtree_view *view, uint64_t start, uint64_t end, struct iow_qemu_cover *out);
 
+typedef void iow_qemu_region_fn(void *arg, const struct iow_mtree_region *q);
+/* Each region of VIEW (background ones aside: they stand for no device)
+ * that overlaps [START, END], in address order: what QEMU has over a
+ * physical range (memory) or a port range (I/O), e.g. a device's BARs.
+ * VIEW from iow_mtree_space(m, "memory") (model/mtree.h) or a struct iow_qemu's
+ * spaces[].view; NULL: none. */
+void iow_qemu_each(const struct iow_mtree_view *view, uint64_t start, uint64_t end, iow_qemu_region_fn *fn,
+		   void *arg);
 /* The regions behind R as the annotated tree shows them: each region (not
  * background) that overlaps a part of R that none of R's children
  * covers, in address order.  The regions that only lie under R's
  * children are theirs to show. */
-typedef void iow_qemu_region_fn(void *arg, const struct iow_mtree_region *q);
 void iow_qemu_behind(const struct iow_mtree_view *view, const struct iow_resource *r, iow_qemu_region_fn *fn,
 		     void *arg);
 /* The resources of TREE (below its root) that overlap [START, END], in

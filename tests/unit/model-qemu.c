@@ -337,6 +337,17 @@ static void queries(void)
 	mem = iow_mtree_space(&l.mtree, "memory");
 	iow_buf_init(&b);
 	tap_ok(!strcmp(behind(mem, l.ram, &b), "pc.ram;"), "behind System RAM: pc.ram");
+	iow_buf_reset(&b);
+	iow_qemu_each(mem, 0xfebc0000, 0xfebc3fff, region_name, &b);
+	iow_qemu_each(mem, 0xfe000000, 0xfebbffff, region_name, &b);
+	iow_qemu_each(NULL, 0, UINT64_MAX, region_name, &b);
+	tap_ok(!strcmp(iow_buf_str(&b), "nvme;msix-table;"),
+	       "each region over nvme's BAR: its registers and MSI-X table; none below it, none in no view (%s)",
+	       iow_buf_str(&b));
+	iow_buf_reset(&b);
+	iow_qemu_each(iow_mtree_space(&l.mtree, "I/O"), 0, 0x7f, region_name, &b);
+	tap_ok(!strcmp(iow_buf_str(&b), "pit;kvmvapic;"), "each I/O region over 0-0x7f: not the background io (%s)",
+	       iow_buf_str(&b));
 	tap_ok(!strcmp(behind(mem, l.window, &b), ""), "behind the window's own part (between its BARs): nothing");
 	tap_ok(!strcmp(behind(mem, l.bar5, &b), ""), "behind nvme's BAR: nothing of its own (its child covers it)");
 	tap_ok(!strcmp(behind(mem, l.nvme, &b), "nvme;msix-table;"), "behind nvme: its registers and MSI-X table");
