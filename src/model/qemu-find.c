@@ -272,6 +272,17 @@ static int mappings(struct iow_qemu *q, const struct iow_mapping_set *maps)
 	return 0;
 }
 
+/* Whether any region of VIEW is a device's (not a background). */
+static bool has_device(const struct iow_mtree_view *view)
+{
+	size_t i;
+
+	for (i = 0; i < view->n; i++)
+		if (!view->regions[i].background)
+			return true;
+	return false;
+}
+
 static int cmp_finding(const void *a, const void *b)
 {
 	const struct iow_qemu_finding *x = a, *y = b;
@@ -292,12 +303,15 @@ int iow_qemu_join(struct iow_qemu *q, const struct iow_mtree *m, const struct io
 	size_t i;
 
 	memset(q, 0, sizeof(*q));
-	q->spaces[0] = (struct iow_qemu_space){ "memory", "iomem", iow_mtree_space(m, "memory"), iomem };
-	q->spaces[1] = (struct iow_qemu_space){ "I/O", "ioports", iow_mtree_space(m, "I/O"), ioports };
+	q->spaces[0] = (struct iow_qemu_space){ "memory", "iomem", iow_mtree_space(m, "memory"), iomem, NULL };
+	q->spaces[1] = (struct iow_qemu_space){ "I/O", "ioports", iow_mtree_space(m, "I/O"), ioports, NULL };
 	q->image_start = image_start;
 	q->image_end = image_end;
+	if (q->spaces[1].view && q->spaces[1].tree && q->spaces[1].tree->count && !has_device(q->spaces[1].view))
+		q->spaces[1].not_compared = "QEMU's \"I/O\" holds no device: this machine reaches ports through "
+					    "memory (a PCI host's I/O window in \"memory\"), so its ports are not compared";
 	for (i = 0; i < 2; i++) {
-		if (!q->spaces[i].view || !q->spaces[i].tree)
+		if (!q->spaces[i].view || !q->spaces[i].tree || q->spaces[i].not_compared)
 			continue;
 		if (claims_and_devices(q, i) || (i == 0 && ram(q, i)) || unused_regions(q, i))
 			goto fail;

@@ -52,6 +52,9 @@ struct iow_qemu_space {
 	const char *guest;                    /* the guest's: "iomem", "ioports" */
 	const struct iow_mtree_view *view;    /* NULL: QEMU has no space of that name */
 	const struct iow_resource_tree *tree; /* NULL: not read */
+	/* Not NULL: why QEMU's space is not the guest's (then it is shown,
+	 * but neither joined nor checked). */
+	const char *not_compared;
 };
 
 enum iow_qemu_kind {

@@ -92,7 +92,7 @@ void iow_render_qemu_lines(const struct iow_render_opts *o, const struct iow_res
 	struct tree_line t = { guide, o->color, out };
 	struct iow_qemu_cover c;
 
-	if (!s->view)
+	if (!s->view || s->not_compared)
 		return;
 	iow_qemu_cover(s->view, r->start, r->end, &c);
 	if (!c.regions) {
@@ -136,7 +136,7 @@ void iow_render_qemu_json_members(struct iow_json *j, const struct iow_render_op
 {
 	const struct iow_qemu_space *s = &o->qemu->spaces[o->qemu_space];
 
-	if (s->view)
+	if (s->view && !s->not_compared)
 		json_behind(j, s, r);
 }
 
@@ -252,6 +252,10 @@ static void space_text(const struct iow_qemu *q, size_t si, bool color, struct i
 	}
 	if (!s->tree)
 		return;
+	if (s->not_compared) {
+		iow_sink_printf(out, "%s: %s\n", s->guest, s->not_compared);
+		return;
+	}
 	iow_sink_printf(out, "QEMU's \"%s\" (%zu regions) beside the guest's %s (%zu resources)\n", s->name,
 			s->view->n, s->guest, s->tree->count);
 	rows = make_rows(s->view, &nrows);
@@ -371,7 +375,9 @@ static void space_json(struct iow_json *j, const struct iow_qemu_space *s)
 	iow_json_string(j, "name", s->name);
 	iow_json_string(j, "guest", s->guest);
 	iow_json_bool(j, "found", s->view != NULL);
-	if (!s->view || !s->tree) {
+	if (s->not_compared)
+		iow_json_string(j, "not_compared", s->not_compared);
+	if (!s->view || !s->tree || s->not_compared) {
 		iow_json_end_object(j);
 		return;
 	}

@@ -2,12 +2,13 @@
 # `info mtree -f` read independently of the tool (GDB's `monitor`, its own
 # qRcmd on its own connection) and the guest's own /proc files.  Sourced
 # after walk-common.sh (iow, RUN, JQ_HEX16; same_as_guest has left the
-# guest's iomem and ioports in $RUN).  x86 (q35) guests.
+# guest's iomem and ioports in $RUN).  x86 (q35) guests; arm64's virt in
+# rig-arm64-tool.sh (IOW_MTREE_GDB: the GDB that can talk to its stub).
 # shellcheck shell=bash
 
 # QEMU's flat views, as its monitor prints them, CRs dropped.
 qemu_mtree_read() {
-	gdb -nx -batch -ex "target remote $IOW_GDB" -ex "monitor info mtree -f" -ex disconnect \
+	${IOW_MTREE_GDB:-gdb} -nx -batch -ex "target remote $IOW_GDB" -ex "monitor info mtree -f" -ex disconnect \
 		>"$RUN/qemu.mtree.raw" 2>&1 || { cat "$RUN/qemu.mtree.raw"; return 1; }
 	tr -d '\r' <"$RUN/qemu.mtree.raw" >"$RUN/qemu.mtree"
 	if ! grep -q '^ AS "memory",' "$RUN/qemu.mtree" || ! grep -q '^ AS "I/O",' "$RUN/qemu.mtree"; then
@@ -54,20 +55,26 @@ regions_match() {
 	diff -u "$RUN/view.$2.qemu" "$RUN/view.$2.tool" && echo "$(wc -l <"$RUN/view.$2.qemu") regions"
 }
 
+# A background region, in awk over qemu_view's lines of AS `as`: it stands
+# for no device (model/mtree.h's rule): QEMU's I/O root "io", and a window
+# laid over the space from 0, an i/o region whose offset is its address
+# (arm64 virt's gpex_mmio_window).
+BACKGROUND='$3 == "i/o" && (($4 == "io" && as == "I/O") || $5 == $1)'
+
 # The resources mtree sets beside QEMU's AS are the guest's own file F, in
 # its pre-order, and each says that QEMU has nothing over it exactly when
-# none of QEMU's regions (the I/O root "io" aside: it answers for ports no
-# device has) overlaps it.
+# none of QEMU's regions (background ones aside: they answer for no
+# device) overlaps it.
 resources_match() { # AS F
 	local space=$1 f=$2
 	jq -r --arg space "$space" ".address_spaces[] | select(.name == \$space) | .resources[] |
 		\"\(.start | $JQ_HEX16) \(.end | $JQ_HEX16) \(.qemu_nothing) \(.name)\"" "$RUN/mtree.json" >"$RUN/res.$f.tool"
 	# The guest's file, as "START END NOTHING NAME" (16 hex digits).
-	awk 'NR == FNR { qs[NR] = $1 ""; qe[NR] = $2 ""; io[NR] = ($4 == "io"); n = NR; next }
+	awk 'NR == FNR { qs[NR] = $1 ""; qe[NR] = $2 ""; bg[NR] = '"$BACKGROUND"'; n = NR; next }
 	     { match($0, /^ */); line = substr($0, RLENGTH + 1); split(line, p, " ")
 	       split(p[1], ab, "-"); a = sprintf("%16s", ab[1]); b = sprintf("%16s", ab[2]); gsub(/ /, "0", a); gsub(/ /, "0", b)
 	       name = line; sub(/^[^:]*: /, "", name); nothing = "true"
-	       for (i = 1; i <= n; i++) if (!(io[i] && as == "I/O") && qs[i] <= b && a <= qe[i]) { nothing = "false"; break }
+	       for (i = 1; i <= n; i++) if (!bg[i] && qs[i] <= b && a <= qe[i]) { nothing = "false"; break }
 	       print a, b, nothing, name }' as="$space" "$RUN/view.$f.qemu" "$RUN/$f.guest" >"$RUN/res.$f.guest"
 	diff -u "$RUN/res.$f.guest" "$RUN/res.$f.tool" &&
 		echo "$(wc -l <"$RUN/res.$f.tool") resources, $(grep -c ' true ' "$RUN/res.$f.tool") over nothing"
@@ -80,7 +87,7 @@ text_lists_regions() { # AS file
 	awk -v as="$space" '/^QEMU.s "/ { on = index($0, "QEMU'"'"'s \"" as "\"") == 1; next } /^$/ { on = 0 }
 		on && /^[0-9a-f]+-[0-9a-f]+  [a-z\/]+ / && $2 != "--" { print $1, $2, $3 }' "$RUN/mtree.txt" \
 		>"$RUN/text.$f.tool"
-	awk '!($4 == "io" && as == "I/O") { print $1 "-" $2, $3, $4 }' as="$space" "$RUN/view.$f.qemu" >"$RUN/text.$f.qemu"
+	awk '!('"$BACKGROUND"') { print $1 "-" $2, $3, $4 }' as="$space" "$RUN/view.$f.qemu" >"$RUN/text.$f.qemu"
 	diff -u "$RUN/text.$f.qemu" "$RUN/text.$f.tool"
 }
 

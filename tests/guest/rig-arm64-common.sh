@@ -19,6 +19,7 @@
 # shellcheck shell=bash
 . "$(dirname "${BASH_SOURCE[0]}")/rig-common.sh" # resource_file_ok, vmallocinfo_ok, build_id_matches
 . "$(dirname "${BASH_SOURCE[0]}")/walk-common.sh"     # same_as_guest, tree_json_matches, by_address
+. "$(dirname "${BASH_SOURCE[0]}")/mtree-common.sh"    # QEMU's map against its own monitor
 . "$(dirname "${BASH_SOURCE[0]}")/rig-arm64-tool.sh"  # the tool's own checks, in these boots
 
 : "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"

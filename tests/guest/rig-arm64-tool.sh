@@ -135,6 +135,38 @@ arm64_findings_ok() {
 	return $err
 }
 
+# QEMU's map on arm64's virt (mtree-common.sh), against its own monitor
+# read through gdb-multiarch: the "memory" side as on x86; QEMU's "I/O"
+# holds no device there (the ports are a PCI host's window in "memory"),
+# so the ports are not compared, and no port BAR is called unmapped.
+ports_not_compared() {
+	if qemu_view I/O | awk '$4 != "io" { found = 1 } END { exit !found }'; then
+		echo "QEMU's own \"I/O\" view has devices: this case is not the one tested"; return 1
+	fi
+	jq -e '.address_spaces[] | select(.name == "I/O") | .not_compared | test("holds no device")' \
+		"$RUN/mtree.json" >/dev/null || { echo "mtree --json does not say the ports are not compared"; return 1; }
+	! jq -e '[.findings[] | select(.space == "I/O")] | length > 0' "$RUN/mtree.json" >/dev/null ||
+		{ echo "findings about ports:"; jq -c '.findings[] | select(.space == "I/O")' "$RUN/mtree.json" | head -3; return 1; }
+	grep -q '^ioports: QEMU.s "I/O" holds no device' "$RUN/mtree.txt"
+}
+arm64_mtree_test() { # CPU
+	local t0=$SECONDS
+	IOW_MTREE_GDB="$IOW_HARNESS/gdb-multiarch"
+	check "$1: QEMU's own info mtree -f, read through gdb-multiarch's monitor" qemu_mtree_read
+	check "$1: mtree --json is valid JSON" mtree_json
+	check "$1: mtree: QEMU's \"memory\" regions are its own, in order" regions_match memory iomem
+	check "$1: mtree: the guest's iomem beside them, nothing where QEMU has nothing" resources_match memory iomem
+	iow mtree >"$RUN/mtree.txt" 2>"$RUN/mtree.txt.err"
+	[ $? -le 1 ] || fail "$1: mtree (text) failed: $(cat "$RUN/mtree.txt.err")"
+	check "$1: mtree (text) lists each region of \"memory\" once" text_lists_regions memory iomem
+	check "$1: mtree: ports are not compared, and said so" ports_not_compared
+	check "$1: iowtest's window, where QEMU has nothing, is reported by mtree and check" window_reported
+	check "$1: tree shows QEMU's regions under the iomem resources (not with --no-qemu)" tree_shows_regions memory iomem
+	check "$1: mtree --stats: one monitor command" one_request
+	unset IOW_MTREE_GDB
+	echo "(the arm64 mtree checks took $((SECONDS - t0)) s)"
+}
+
 # gdb-multiarch, both ways in: the plugin spliced into GDB's own connection
 # (proc iomem, against the guest's file read after GDB detached), and
 # load-plugin HOST:PORT (info's KASLR offset, the type of iowtest's np-4K
@@ -212,5 +244,6 @@ arm64_tool_test() { # SERIES CPU
 	check "$2: every run ioremap prints is what the page tables, read independently, hold" arm64_types_ok
 	check "$2: the findings are iowtest's, and no PAT list is claimed" arm64_findings_ok
 	check "$2: gdb-multiarch, both ways in" arm64_gdb_tool_ok
+	arm64_mtree_test "$2"
 	check "$2: hostile page tables end with a message" arm64_hostile_ok
 }

@@ -441,6 +441,53 @@ static void views(struct iow_buf *b)
 	destroy(&l);
 }
 
+/* arm64's virt: QEMU's "I/O" holds only its root (the ports are a PCI
+ * host's window in "memory"): the guest's ports are not compared, and no
+ * port BAR is called unmapped.  On q35 they are. */
+static void ports_elsewhere(void)
+{
+	static const char text[] =
+		"FlatView #0\n"
+		" AS \"memory\", root: system\n"
+		" Root memory region: system\n"
+		"  0000000040000000-000000007fffffff (prio 0, ram): mach-virt.ram owner:{obj path=/objects/mach-virt.ram}\n"
+		"\n"
+		"FlatView #1\n"
+		" AS \"I/O\", root: io\n"
+		" Root memory region: io\n"
+		"  0000000000000000-000000000000ffff (prio 0, i/o): io parent:{obj path=/machine/unattached}\n";
+	struct iow_resource_tree iomem, ioports;
+	struct iow_resource *bus;
+	struct iow_mtree m;
+	struct iow_qemu q;
+	struct layout l;
+	size_t i, on_ports = 0;
+
+	if (iow_mtree_parse(text, sizeof(text) - 1, &m)) {
+		tap_ok(0, "arm64's map parses");
+		return;
+	}
+	fx_tree_init(&iomem, "iomem_resource", "PCI mem", 0, 0xffffffffffffULL);
+	fx_res(&iomem, &iomem.root, 0x40000000, 0x7fffffff, MEM | SYSRAM | BUSY, "System RAM");
+	fx_tree_init(&ioports, "ioport_resource", "PCI IO", 0, 0xffffff);
+	bus = fx_res(&ioports, &ioports.root, 0x0, 0xffff, IO, "pcie@10000000");
+	fx_res(&ioports, bus, 0x1000, 0x107f, IO | SIZEALIGN, "0000:00:03.0");
+	tap_ok(iow_qemu_join(&q, &m, &iomem, &ioports, NULL, 0, 0) == 0, "arm64's map joins");
+	for (i = 0; i < q.n; i++)
+		on_ports += q.f[i].space == 1;
+	tap_ok(q.spaces[1].not_compared && strstr(q.spaces[1].not_compared, "holds no device") && on_ports == 0,
+	   "QEMU's \"I/O\" has only its root: the ports are not compared, nothing said of them");
+	tap_ok(!q.spaces[0].not_compared, "... and \"memory\" is");
+	iow_qemu_fini(&q);
+	iow_resource_tree_fini(&iomem);
+	iow_resource_tree_fini(&ioports);
+	iow_mtree_fini(&m);
+
+	build(&l);
+	tap_ok(join(&l, 0) && !l.q.spaces[1].not_compared, "q35's \"I/O\" has devices: the ports are compared");
+	destroy(&l);
+}
+
 int main(void)
 {
 	struct iow_buf b;
@@ -453,6 +500,7 @@ int main(void)
 	ram_as_device(&b);
 	queries();
 	views(&b);
+	ports_elsewhere();
 	iow_buf_fini(&b);
 	return tap_done();
 }
