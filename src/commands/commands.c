@@ -25,6 +25,8 @@ static const struct iow_opt tree_opts[] = {
 	  .help = "levels below the root to show (below ADDR's resource, with ADDR)" },
 	{ .name = "no-mappings", .kind = IOW_OPT_FLAG, .at = ARG(no_mappings),
 	  .help = "leave out who maps each resource" },
+	{ .name = "no-owners", .kind = IOW_OPT_FLAG, .at = ARG(no_owners),
+	  .help = "leave out who owns each resource (the device, driver, firmware map...)" },
 	JSON_OPT,
 	HELP_OPT,
 	{ .name = "ADDR", .kind = IOW_OPT_ADDR, .flags = IOW_OPT_POSITIONAL, .at = ARG(addr),
@@ -80,6 +82,8 @@ static const struct iow_command table[] = {
 	{ "info", "the running kernel: release, build ID, KASLR offset, memory layout", json_opts, true,
 	  iow_cmd_info },
 	{ "pte", "the kernel page-table walk for ADDR, each level decoded", pte_opts, true, iow_cmd_pte },
+	{ "devices", "each PCI device's BARs: their resources, requests, mappings; host bridges, platform "
+		     "and PNP devices", json_opts, true, iow_cmd_devices },
 	{ NULL, NULL, NULL, false, NULL },
 };
 

@@ -85,10 +85,10 @@ static void check_tree(void)
 	tap_ok(both("tree 0xffffffffffffffff", &c) && c.args.addr.value == UINT64_MAX, "the last address");
 
 	tap_is_str(parse(IOW_FRONT_CLI, "tree --bogus", &c),
-		   "tree: unknown option --bogus (usage: tree [--iomem|--ioports] [--depth N] [--no-mappings] "
+		   "tree: unknown option --bogus (usage: tree [--iomem|--ioports] [--depth N] [--no-mappings] [--no-owners] "
 		   "[--json] [ADDR])", "an unknown option: named, with the usage");
 	tap_is_str(parse(IOW_FRONT_GDB, "tree --depth", &c),
-		   "tree: --depth needs a number >= 0 (usage: tree [--iomem|--ioports] [--depth N] [--no-mappings] "
+		   "tree: --depth needs a number >= 0 (usage: tree [--iomem|--ioports] [--depth N] [--no-mappings] [--no-owners] "
 		   "[--json] [ADDR])", "--depth with no number");
 	tap_is_str(parse(IOW_FRONT_GDB, "tree --depth -1", &c), "tree: --depth needs a number >= 0, not '-1'",
 		   "--depth -1");
@@ -223,7 +223,7 @@ static void check_relay_line(void)
 static void check_usage(void)
 {
 	static const char *const synopses[][2] = {
-		{ "tree", "[--iomem|--ioports] [--depth N] [--no-mappings] [--json] [ADDR]" },
+		{ "tree", "[--iomem|--ioports] [--depth N] [--no-mappings] [--no-owners] [--json] [ADDR]" },
 		{ "proc", "iomem|ioports|vmallocinfo|pat_memtype_list" },
 		{ "ioremap", "[--json]" },
 		{ "vmap", "[--json]" },
@@ -247,7 +247,7 @@ static void check_usage(void)
 	out = fx_sink(&b);
 	iow_usage(IOW_FRONT_CLI, iow_command_find("tree"), &out);
 	tap_ok(fx_same(iow_buf_str(&b),
-		       "Usage: iomem-walk tree [--iomem|--ioports] [--depth N] [--no-mappings] [--json] [ADDR]\n"
+		       "Usage: iomem-walk tree [--iomem|--ioports] [--depth N] [--no-mappings] [--no-owners] [--json] [ADDR]\n"
 		       "\n"
 		       "the annotated resource tree (--ioports, --depth N, --json).\n"
 		       "\n"
@@ -255,6 +255,7 @@ static void check_usage(void)
 		       "      --ioports       the ioport tree (also as a word: tree ioports)\n"
 		       "  -d, --depth N       levels below the root to show (below ADDR's resource, with ADDR)\n"
 		       "      --no-mappings   leave out who maps each resource\n"
+		       "      --no-owners     leave out who owns each resource (the device, driver, firmware map...)\n"
 		       "      --json          machine-readable output (docs/JSON.md)\n"
 		       "  -h, --help          show this help\n"
 		       "      ADDR            only the resources that contain ADDR, and the subtree of the innermost\n"),
