@@ -48,12 +48,24 @@ void iow_owners_view_fini(struct iow_owners_view *ov)
 	memset(ov, 0, sizeof(*ov));
 }
 
+/* QEMU's own memory map (`info mtree -f -o`, model/mtree.h) for the devices
+ * view, when the session can read it: the hook the QEMU memory-map reader
+ * (issue 17) fills.  Until then there is none: *OUT is left empty and the
+ * view says QEMU's regions are not known ("qemu_map": null in JSON). */
+static bool qemu_map(struct iow_session *s, struct iow_mtree *out)
+{
+	(void)s;
+	memset(out, 0, sizeof(*out));
+	return false;
+}
+
 struct iow_error *iow_cmd_devices(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out)
 {
 	struct iow_resource_tree iomem, ioports;
 	const struct iow_resource_tree *trees[] = { &iomem, &ioports };
 	struct iow_owners_view ov;
 	struct iow_devview dv;
+	struct iow_mtree mt;
 	struct iow_view v;
 	struct iow_error *err, *map_err, *first = NULL;
 
@@ -76,9 +88,9 @@ struct iow_error *iow_cmd_devices(struct iow_session *s, const struct iow_cmd_ar
 			iow_error_destroy(err);
 	}
 	if (ov.loaded) {
-		/* QEMU's own memory map joins here when the session has one
-		 * (model/mtree.h); not read yet: NULL. */
-		if (iow_devview_build(&dv, &ov.d, &ov.o, &v.maps, NULL)) {
+		bool have_qemu = qemu_map(s, &mt);
+
+		if (iow_devview_build(&dv, &ov.d, &ov.o, &v.maps, have_qemu ? &mt : NULL)) {
 			if (!first)
 				first = &iow_error_nomem;
 		} else {
@@ -88,6 +100,8 @@ struct iow_error *iow_cmd_devices(struct iow_session *s, const struct iow_cmd_ar
 				iow_render_devices(&dv, &ov.o, s->color, out);
 		}
 		iow_devview_fini(&dv);
+		if (have_qemu)
+			iow_mtree_fini(&mt);
 	}
 	iow_owners_view_fini(&ov);
 	iow_resource_tree_fini(&iomem);
