@@ -125,3 +125,16 @@ void iow_devices_sort(struct iow_devices *d)
 	if (d->npci > 1)
 		qsort(d->pci, d->npci, sizeof(*d->pci), cmp_pci);
 }
+
+const char *iow_ioresource_type_word(uint64_t flags)
+{
+	switch (flags & IORESOURCE_TYPE_BITS) {
+	case IORESOURCE_IO: return "io";
+	case IORESOURCE_MEM: return "mem";
+	case IORESOURCE_REG: return "reg";
+	case IORESOURCE_IRQ: return "irq";
+	case IORESOURCE_DMA: return "dma";
+	case IORESOURCE_BUS: return "bus";
+	default: return NULL;
+	}
+}

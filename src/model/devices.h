@@ -13,6 +13,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* struct resource's flags: the type bits (include/linux/ioport.h). */
+#define IORESOURCE_TYPE_BITS 0x00001f00ULL
+#define IORESOURCE_IO 0x00000100ULL
+#define IORESOURCE_MEM 0x00000200ULL
+#define IORESOURCE_REG 0x00000300ULL
+#define IORESOURCE_IRQ 0x00000400ULL
+#define IORESOURCE_DMA 0x00000800ULL
+#define IORESOURCE_BUS 0x00001000ULL
+/* "io", "mem", "reg", "irq", "dma", "bus", or NULL, for FLAGS' type. */
+const char *iow_ioresource_type_word(uint64_t flags);
+
 /* What every struct device shares (include/linux/device.h). */
 struct iow_dev {
 	uint64_t addr;    /* the struct device */

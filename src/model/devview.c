@@ -9,9 +9,6 @@
 #include "model/devview.h"
 #include "util/array.h"
 
-#define IORESOURCE_TYPE_BITS 0x00001f00ULL /* include/linux/ioport.h */
-#define IORESOURCE_IO 0x00000100ULL
-#define IORESOURCE_MEM 0x00000200ULL
 
 /* Memory slots in a tree, by start, for placing runs. */
 static int cmp_slot(const void *a, const void *b)

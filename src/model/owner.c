@@ -12,9 +12,6 @@
 #include "model/owner.h"
 #include "util/array.h"
 
-#define IORESOURCE_TYPE_BITS 0x00001f00ULL /* include/linux/ioport.h */
-#define IORESOURCE_IO 0x00000100ULL
-#define IORESOURCE_MEM 0x00000200ULL
 #define IORESOURCE_BUSY 0x80000000ULL
 #define PAGE 4096ULL                       /* the kernel maps whole pages */
 

@@ -13,9 +13,6 @@
 #include "render/json.h"
 #include "render/render.h"
 
-#define IORESOURCE_TYPE_BITS 0x00001f00ULL /* include/linux/ioport.h */
-#define IORESOURCE_IO 0x00000100ULL
-#define IORESOURCE_MEM 0x00000200ULL
 
 #define C_NAME "\033[1m"
 #define C_DIM "\033[2m"
@@ -33,7 +30,9 @@ static bool used(const struct iow_dev_res *r)
 
 static const char *type_word(const struct iow_dev_res *r)
 {
-	return (r->flags & IORESOURCE_TYPE_BITS) == IORESOURCE_IO ? "io" : "mem";
+	const char *w = iow_ioresource_type_word(r->flags);
+
+	return w ? w : "?";
 }
 
 static void slot_text(const struct iow_devview *v, const struct iow_devview_slot *s, const struct iow_owners *o,
@@ -84,8 +83,8 @@ static void res_list_text(const char *label, const struct iow_dev_res *res, size
 	size_t i;
 
 	for (i = 0; i < n && !out->failed; i++)
-		iow_sink_printf(out, "  %s %-3zu %s %08" PRIx64 "-%08" PRIx64 "  [%s]%s\n", label, i,
-				(res[i].flags & IORESOURCE_TYPE_BITS) == IORESOURCE_IO ? "io " : "mem", res[i].start,
+		iow_sink_printf(out, "  %s %-3zu %-3s %08" PRIx64 "-%08" PRIx64 "  [%s]%s\n", label, i,
+				type_word(&res[i]), res[i].start,
 				res[i].end, iow_ioresource_flags_str(res[i].flags, fl, sizeof(fl)),
 				res[i].parent ? "" : "  (in no tree)");
 }
@@ -144,9 +143,7 @@ void iow_render_devices(const struct iow_devview *v, const struct iow_owners *o,
 
 static void res_json(struct iow_json *j, const struct iow_dev_res *r)
 {
-	iow_json_string(j, "type", (r->flags & IORESOURCE_TYPE_BITS) == IORESOURCE_IO    ? "io"
-				   : (r->flags & IORESOURCE_TYPE_BITS) == IORESOURCE_MEM ? "mem"
-											  : NULL);
+	iow_json_string(j, "type", iow_ioresource_type_word(r->flags));
 	iow_json_hex(j, "start", r->start);
 	iow_json_hex(j, "end", r->end);
 	iow_json_u64(j, "size", r->end >= r->start ? r->end - r->start + 1 : 0);
