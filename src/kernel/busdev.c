@@ -114,8 +114,6 @@ struct iow_busdev_walk {
 	bool has_devres;
 	uint64_t kaslr;
 	struct bus buses[2];
-	struct iow_chase_list **lists; /* the prefetch's (they must outlive its run) */
-	size_t nlists, caplists;
 	/* the walk */
 	struct iow_devices *d;
 	struct bus *cur;
@@ -189,36 +187,18 @@ out:
 
 void iow_busdev_walk_destroy(struct iow_busdev_walk *w)
 {
-	size_t i;
-
 	if (!w)
 		return;
-	for (i = 0; i < w->nlists; i++)
-		free(w->lists[i]);
-	free(w->lists);
 	free(w->raw);
 	free(w);
 }
 
 /* --- prefetch ------------------------------------------------------------------- */
 
-static void chase_list(struct iow_chase *c, struct iow_busdev_walk *w, uint64_t head, uint64_t offset,
-		       size_t len, iow_chase_fn *fn, void *ctx)
-{
-	struct iow_chase_list *l;
-
-	if (iow_array_reserve(&w->lists, &w->caplists, w->nlists + 1, sizeof(*w->lists)) ||
-	    !(l = malloc(sizeof(*l))))
-		return;
-	*l = (struct iow_chase_list){ head, offset, len, fn, ctx };
-	w->lists[w->nlists++] = l;
-	iow_chase_list(c, l);
-}
-
 void iow_devres_chase(struct iow_chase *c, struct iow_busdev_walk *w, uint64_t dev, const uint8_t *raw)
 {
 	if (w && w->has_devres && iow_raw_u64(raw, w->dl->driver))
-		chase_list(c, w, dev + w->dl->devres_head, w->drl.node_entry, w->raw_size, NULL, NULL);
+		iow_chase_follow(c, dev + w->dl->devres_head, w->drl.node_entry, w->raw_size, NULL, NULL);
 }
 
 static void chase_container(struct iow_chase *c, void *ctx, uint64_t va, const uint8_t *buf, size_t len)
@@ -237,7 +217,7 @@ static void chase_container(struct iow_chase *c, void *ctx, uint64_t va, const u
 		if (n && n <= IOW_BUSDEV_MAX_RES)
 			iow_chase_add(c, iow_raw_u64(buf, b->l.res), (size_t)n * w->rl.size, NULL, NULL);
 	} else {
-		chase_list(c, w, va + b->l.resources, b->l.pr_list, b->l.pr_res + w->rl.size, NULL, NULL);
+		iow_chase_follow(c, va + b->l.resources, b->l.pr_list, b->l.pr_res + w->rl.size, NULL, NULL);
 	}
 }
 
@@ -256,8 +236,8 @@ static void chase_dp(struct iow_chase *c, void *ctx, uint64_t va, const uint8_t 
 static void chase_klist(struct iow_chase *c, struct iow_busdev_walk *w, struct bus *b, uint64_t sp)
 {
 	/* klist_node.n_node inside device_private.knode_bus */
-	chase_list(c, w, sp + w->cl.sp_klist_devices + w->cl.klist_k_list, w->cl.dp_knode_bus + w->cl.kn_node,
-		   w->cl.dp_device + 8, chase_dp, b);
+	iow_chase_follow(c, sp + w->cl.sp_klist_devices + w->cl.klist_k_list, w->cl.dp_knode_bus + w->cl.kn_node,
+			 w->cl.dp_device + 8, chase_dp, b);
 }
 
 static void chase_sp(struct iow_chase *c, void *ctx, uint64_t va, const uint8_t *buf, size_t len)
@@ -291,8 +271,8 @@ static void chase_kset(struct iow_chase *c, void *ctx, uint64_t va, const uint8_
 	(void)va;
 	(void)len;
 	if (kset)
-		chase_list(c, w, kset + w->cl.kset_list, w->cl.kobj_entry + w->cl.sp_subsys_kobj,
-			   w->cl.sp_bus + 8, chase_sp, w);
+		iow_chase_follow(c, kset + w->cl.kset_list, w->cl.kobj_entry + w->cl.sp_subsys_kobj,
+					 w->cl.sp_bus + 8, chase_sp, w);
 }
 
 void iow_busdev_chase(struct iow_busdev_walk *w, struct iow_chase *c)

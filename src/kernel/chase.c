@@ -28,6 +28,8 @@ struct iow_chase {
 	htab_t seen;               /* (va, fn, ctx) of the steps that ran */
 	uint8_t *buf;
 	bool failed;               /* out of memory: stop */
+	struct iow_chase_list **lists; /* iow_chase_follow's, freed with C */
+	size_t nlists, caplists;
 };
 
 struct key {
@@ -70,6 +72,8 @@ struct iow_chase *iow_chase_create(struct iow_kernel *k, size_t max)
 
 void iow_chase_destroy(struct iow_chase *c)
 {
+	size_t i;
+
 	if (!c)
 		return;
 	if (c->seen)
@@ -77,6 +81,9 @@ void iow_chase_destroy(struct iow_chase *c)
 	free(c->now);
 	free(c->later);
 	free(c->buf);
+	for (i = 0; i < c->nlists; i++)
+		free(c->lists[i]);
+	free(c->lists);
 	free(c);
 }
 
@@ -224,4 +231,16 @@ static void list_entry(struct iow_chase *c, void *ctx, uint64_t va, const uint8_
 void iow_chase_list(struct iow_chase *c, struct iow_chase_list *l)
 {
 	iow_chase_add(c, l->head, 16, list_head, l);
+}
+
+void iow_chase_follow(struct iow_chase *c, uint64_t head, uint64_t offset, size_t len, iow_chase_fn *fn, void *ctx)
+{
+	struct iow_chase_list *l;
+
+	if (iow_array_reserve(&c->lists, &c->caplists, c->nlists + 1, sizeof(*c->lists)) ||
+	    !(l = malloc(sizeof(*l))))
+		return; /* a hint: without memory, the walk reads it itself */
+	*l = (struct iow_chase_list){ head, offset, len, fn, ctx };
+	c->lists[c->nlists++] = l;
+	iow_chase_list(c, l);
 }

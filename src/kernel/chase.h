@@ -59,5 +59,7 @@ struct iow_chase_list {
 };
 /* Start following L (which must outlive the run). */
 void iow_chase_list(struct iow_chase *c, struct iow_chase_list *l);
+/* The same for a list C keeps (until iow_chase_destroy). */
+void iow_chase_follow(struct iow_chase *c, uint64_t head, uint64_t offset, size_t len, iow_chase_fn *fn, void *ctx);
 
 #endif

@@ -89,9 +89,6 @@ struct iow_pci_walk {
 	struct layout l;
 	struct iow_resource_layout rl;
 	uint64_t head;                 /* pci_root_buses, KASLR applied */
-	/* the prefetch's lists (they must outlive its run) */
-	struct iow_chase_list **lists;
-	size_t nlists, caplists;
 	/* the walk */
 	struct iow_devices *d;
 	struct iow_addrset *buses;
@@ -155,13 +152,8 @@ out_free:
 
 void iow_pci_walk_destroy(struct iow_pci_walk *w)
 {
-	size_t i;
-
 	if (!w)
 		return;
-	for (i = 0; i < w->nlists; i++)
-		free(w->lists[i]);
-	free(w->lists);
 	free(w->queue);
 	free(w->raw);
 	iow_addrset_destroy(w->buses);
@@ -171,19 +163,6 @@ void iow_pci_walk_destroy(struct iow_pci_walk *w)
 /* --- prefetch ---------------------------------------------------------------- */
 
 static void chase_bus(struct iow_chase *c, void *ctx, uint64_t va, const uint8_t *buf, size_t len);
-
-static void chase_list(struct iow_chase *c, struct iow_pci_walk *w, uint64_t head, uint64_t offset,
-		       size_t len, iow_chase_fn *fn)
-{
-	struct iow_chase_list *l;
-
-	if (iow_array_reserve(&w->lists, &w->caplists, w->nlists + 1, sizeof(*w->lists)) ||
-	    !(l = malloc(sizeof(*l))))
-		return;
-	*l = (struct iow_chase_list){ head, offset, len, fn, w };
-	w->lists[w->nlists++] = l;
-	iow_chase_list(c, l);
-}
 
 static void chase_res(struct iow_chase *c, void *ctx, uint64_t va, const uint8_t *buf, size_t len)
 {
@@ -200,7 +179,7 @@ static void chase_hb(struct iow_chase *c, void *ctx, uint64_t va, const uint8_t 
 
 	(void)len;
 	iow_dev_chase(c, w->dl, buf + w->l.hb_dev);
-	chase_list(c, w, va + w->l.hb_windows, w->l.re_node, w->l.re_res + 8, chase_res);
+	iow_chase_follow(c, va + w->l.hb_windows, w->l.re_node, w->l.re_res + 8, chase_res, w);
 }
 
 static void chase_pdev(struct iow_chase *c, void *ctx, uint64_t va, const uint8_t *buf, size_t len)
@@ -219,15 +198,15 @@ static void chase_bus(struct iow_chase *c, void *ctx, uint64_t va, const uint8_t
 
 	(void)len;
 	iow_chase_string(c, iow_raw_u64(buf, w->l.bus_dev + w->dl->kobj_name));
-	chase_list(c, w, va + w->l.bus_devices, w->l.pdev_bus_list, w->l.pdev_size, chase_pdev);
-	chase_list(c, w, va + w->l.bus_children, w->l.bus_node, w->l.bus_size, chase_bus);
+	iow_chase_follow(c, va + w->l.bus_devices, w->l.pdev_bus_list, w->l.pdev_size, chase_pdev, w);
+	iow_chase_follow(c, va + w->l.bus_children, w->l.bus_node, w->l.bus_size, chase_bus, w);
 	if (!iow_raw_u64(buf, w->l.bus_parent) && bridge > w->l.hb_dev)
 		iow_chase_add(c, bridge - w->l.hb_dev, w->l.hb_size, chase_hb, w);
 }
 
 void iow_pci_chase(struct iow_pci_walk *w, struct iow_chase *c)
 {
-	chase_list(c, w, w->head, w->l.bus_node, w->l.bus_size, chase_bus);
+	iow_chase_follow(c, w->head, w->l.bus_node, w->l.bus_size, chase_bus, w);
 }
 
 /* --- the walk ------------------------------------------------------------------ */

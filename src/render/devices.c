@@ -186,18 +186,8 @@ static void slot_json(struct iow_json *j, const struct iow_devview *v, const str
 	}
 	iow_json_end_array(j);
 	iow_json_begin_array(j, "mapped_by");
-	for (i = 0; i < s->nruns; i++) {
-		const struct iow_map_run *run = s->runs[i].run;
-
-		iow_json_begin_object(j, NULL);
-		iow_json_hex(j, "virt", run->va);
-		iow_json_hex(j, "phys", run->pa);
-		iow_json_u64(j, "size", run->size);
-		iow_json_u64(j, "page_size", run->leaf_size);
-		iow_json_string(j, "mode", iow_memtype_name(run->mode));
-		iow_json_string(j, "caller", s->runs[i].m->area ? s->runs[i].m->area->caller_sym : NULL);
-		iow_json_end_object(j);
-	}
+	for (i = 0; i < s->nruns; i++)
+		iow_map_run_json(j, s->runs[i].m, s->runs[i].run);
 	iow_json_end_array(j);
 	if (v->have_qemu) {
 		if (s->qemu) {

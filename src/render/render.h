@@ -61,6 +61,8 @@ struct iow_json;
 void iow_owner_brief(const struct iow_owner *w, const struct iow_devices *d, char *buf, size_t len);
 /* W as the JSON object KEY (docs/JSON.md, "owner"). */
 void iow_owner_json(struct iow_json *j, const char *key, const struct iow_owner *w, const struct iow_devices *d);
+/* One mapped run as the JSON object of a "mapped_by" array (docs/JSON.md). */
+void iow_map_run_json(struct iow_json *j, const struct iow_mapping *m, const struct iow_map_run *run);
 /* P's ids as JSON members: pci_device, vendor, device, class, subsystem_*, revision. */
 void iow_pci_json_ids(struct iow_json *j, const struct iow_pci_dev *p);
 /* The owners' findings: text (nothing when there are none), and JSON (an array KEY). */

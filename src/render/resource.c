@@ -117,18 +117,21 @@ static void run_text(void *arg, const struct iow_mapping *m, const struct iow_ma
 			t->color ? C_OFF : "");
 }
 
-static void run_json(void *arg, const struct iow_mapping *m, const struct iow_map_run *run)
+void iow_map_run_json(struct iow_json *j, const struct iow_mapping *m, const struct iow_map_run *run)
 {
-	struct iow_json *j = arg;
-
 	iow_json_begin_object(j, NULL);
 	iow_json_hex(j, "virt", run->va);
 	iow_json_hex(j, "phys", run->pa);
 	iow_json_u64(j, "size", run->size);
 	iow_json_u64(j, "page_size", run->leaf_size);
 	iow_json_string(j, "mode", iow_memtype_name(run->mode));
-	iow_json_string(j, "caller", m->area->caller_sym);
+	iow_json_string(j, "caller", m->area ? m->area->caller_sym : NULL);
 	iow_json_end_object(j);
+}
+
+static void run_json(void *arg, const struct iow_mapping *m, const struct iow_map_run *run)
+{
+	iow_map_run_json(arg, m, run);
 }
 
 /* "  -- " and R's owner, briefly (render/owner.c), when owners are shown. */
