@@ -35,13 +35,12 @@ static struct iow_error *load(struct iow_session *s, struct state *st)
 	return iow_view_load(s, &st->v, true);
 }
 
-/* The owners' findings that are check's (model/owner.h): a mapping that
- * runs past the BAR it starts in is a violation (the driver maps address
- * space its device was not given); a BAR left unassigned is a note (the
- * kernel may leave a BAR its driver does not use unassigned, as it does an
- * I/O BAR behind a bridge without an I/O window).  A BUSY region whose
- * requester the data does not name is not check's: it says what the tool
- * can prove, not what is wrong. */
+/* The owners' findings (model/owner.h): a mapping that runs past the BAR
+ * it starts in is a violation (the driver maps address space its device
+ * was not given); a BAR left unassigned is a note (the kernel may leave a
+ * BAR its driver does not use unassigned, as it does an I/O BAR behind a
+ * bridge without an I/O window); so is a BUSY region whose requester the
+ * data does not name: it says what the tool can prove, not what is wrong. */
 static struct iow_error *check_owners(struct iow_session *s, struct state *st, struct iow_check *c)
 {
 	const struct iow_resource_tree *trees[] = { &st->iomem, &st->ioports };
@@ -59,9 +58,7 @@ static struct iow_error *check_owners(struct iow_session *s, struct state *st, s
 	for (i = 0; i < st->ov.o.nf; i++) {
 		const struct iow_owner_finding *f = &st->ov.o.f[i];
 
-		if (f->kind == IOW_OFIND_BUSY_UNOWNED)
-			continue;
-		if (iow_check_add(c, iow_owner_finding_name(f->kind), f->kind == IOW_OFIND_UNASSIGNED_BAR, "%s",
+		if (iow_check_add(c, iow_owner_finding_name(f->kind), f->kind != IOW_OFIND_MAPPED_BEYOND, "%s",
 				  f->text))
 			return &iow_error_nomem;
 	}

@@ -128,6 +128,27 @@ devices_match_sysfs() {
 		sort | diff -u - "$RUN/devices.tool"
 }
 
+# check: no stock driver maps past its BAR, and every BUSY region it notes
+# as having no known requester is one the guest's /proc lists (range and
+# name), BUSY there too (as the tree's flags say).
+check_owner_findings() {
+	local rc line a b name
+	iow check >"$RUN/check.out"
+	rc=$?
+	[ $rc -le 1 ] || { echo "check failed ($rc)"; return 1; }
+	grep -q 'mapped-beyond-bar' "$RUN/check.out" && { grep 'mapped-beyond-bar' "$RUN/check.out"; return 1; }
+	grep -q '^note *busy-unowned ' "$RUN/check.out" || { echo "no busy-unowned note at all"; return 1; }
+	while read -r line; do
+		[[ $line =~ BUSY\ region\ 0x([0-9a-f]+)-0x([0-9a-f]+)\ \"(.*)\": ]] || { echo "unparsed: $line"; return 1; }
+		a=${BASH_REMATCH[1]} b=${BASH_REMATCH[2]} name=${BASH_REMATCH[3]}
+		sed 's/^ *//' "$TRUTH/iomem" "$TRUTH/ioports" |
+			awk -v a="$a" -v b="$b" -v n="$name" '{ split($1, r, "-"); sub(/^0+/, "", r[1]); sub(/^0+/, "", r[2]);
+				if (r[1] == "") r[1] = "0"; sub(/^[^:]*: /, "") }
+				r[1] == a && r[2] == b && $0 == n { found = 1 } END { exit !found }' ||
+			{ echo "not in the guest's /proc: $line"; return 1; }
+	done < <(grep '^note *busy-unowned ' "$RUN/check.out")
+}
+
 # The owner walks read no device memory (QEMU traces every read of a
 # device's region: "cpu -1" is a debugger's).
 owners_no_device_reads() {
@@ -154,5 +175,6 @@ owners_test() { # SERIES
 	check "the host bridge's windows are host-bridge-window, from its ACPI device" host_windows_ok
 	check "firmware-map resources lie in /sys/firmware/memmap entries, RAM in RAM" firmware_map_ok
 	check "devices lists sysfs's PCI devices with their ids and drivers" devices_match_sysfs
+	check "check: no BAR mapped beyond, and its unowned BUSY regions are the guest's" check_owner_findings
 	check "tree, devices and check read no device memory" owners_no_device_reads
 }
