@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "model/owner.h"
+#include "render/render.h"
 #include "model-fixture.h"
 #include "tap.h"
 
@@ -208,6 +209,35 @@ int main(void)
 	       "a BUSY region nothing names: requester unknown, its struct in a slab");
 	w = iow_owner_of(&f.o, f.fake);
 	tap_ok(w && w->kind == IOW_OWNER_UNKNOWN, "a device's name at an address no device holds: unknown owner");
+
+	/* the annotated tree's words for them */
+	{
+		static const struct {
+			size_t off;
+			const char *want;
+		} briefs[] = {
+			{ offsetof(struct fixture, bar0), "nvme 0000:00:05.0 [1b36:0010] BAR0" },
+			{ offsetof(struct fixture, bridge_win), "(no driver) 0000:00:10.0 [1b36:0001] window 1" },
+			{ offsetof(struct fixture, bus), "host bridge PNP0A08:00 window 0" },
+			{ offsetof(struct fixture, e820), "e820 entry 1 (reserved)" },
+			{ offsetof(struct fixture, ioapic), "ioapic_resources[0], at boot" },
+			{ offsetof(struct fixture, bar2_req), "request by 0000:00:05.0 (nvme), devres" },
+			{ offsetof(struct fixture, named), "request by module modreq_mod in host bridge pci0000:00 window 0" },
+			{ offsetof(struct fixture, ecam), "request, requester unknown (struct in kmalloc-64)" },
+			{ offsetof(struct fixture, fake), "unknown owner (struct in kmalloc-64)" },
+		};
+		size_t i;
+		char buf[256];
+
+		for (i = 0; i < sizeof(briefs) / sizeof(briefs[0]); i++) {
+			const struct iow_resource *r = *(struct iow_resource **)((char *)&f + briefs[i].off);
+
+			buf[0] = 0;
+			if ((w = iow_owner_of(&f.o, r)))
+				iow_owner_brief(w, &f.d, buf, sizeof(buf));
+			tap_is_str(buf, briefs[i].want, "the tree's brief owner");
+		}
+	}
 
 	tap_ok(!iow_owners_find(&f.o, &f.d, &f.maps), "findings");
 	x = finding(&f, IOW_OFIND_UNASSIGNED_BAR, &n);
