@@ -22,6 +22,7 @@ struct state {
 	bool have_view;
 	struct iow_qemu_view qv;  /* QEMU's memory map (check only) */
 	struct iow_qemu qemu;     /* ... beside the guest's */
+	struct iow_owners_view ov;
 };
 
 static struct iow_error *load(struct iow_session *s, struct state *st)
@@ -36,8 +37,39 @@ static struct iow_error *load(struct iow_session *s, struct state *st)
 	return iow_view_load(s, &st->v, true);
 }
 
+/* The owners' findings (model/owner.h): a mapping that runs past the BAR
+ * it starts in is a violation (the driver maps address space its device
+ * was not given); a BAR left unassigned is a note (the kernel may leave a
+ * BAR its driver does not use unassigned, as it does an I/O BAR behind a
+ * bridge without an I/O window); so is a BUSY region whose requester the
+ * data does not name: it says what the tool can prove, not what is wrong. */
+static struct iow_error *check_owners(struct iow_session *s, struct state *st, struct iow_check *c)
+{
+	const struct iow_resource_tree *trees[] = { &st->iomem, &st->ioports };
+	struct iow_error *err = iow_owners_view_load(s, st->v.mods, trees, 2, &st->v.maps, &st->ov);
+	size_t i;
+
+	/* A kernel whose DWARF has no struct device (a flat test kernel)
+	 * has no owners to check: nothing to say, as tree says. */
+	if (err && err->code == IOW_ERR_NOTFOUND) {
+		iow_error_destroy(err);
+		return NULL;
+	}
+	if (err) /* a walk that broke off: an error (exit 2), not a verdict */
+		return err;
+	for (i = 0; i < st->ov.o.nf; i++) {
+		const struct iow_owner_finding *f = &st->ov.o.f[i];
+
+		if (iow_check_add(c, iow_owner_finding_name(f->kind), f->kind != IOW_OFIND_MAPPED_BEYOND, "%s",
+				  f->text))
+			return &iow_error_nomem;
+	}
+	return NULL;
+}
+
 static void unload(struct state *st)
 {
+	iow_owners_view_fini(&st->ov);
 	iow_resource_tree_fini(&st->iomem);
 	iow_resource_tree_fini(&st->ioports);
 	if (st->have_view)
@@ -125,6 +157,7 @@ struct iow_error *iow_cmd_check(struct iow_session *s, const struct iow_cmd_args
 		goto out;
 	if (iow_check_resources(&c, "iomem", &st.iomem) || iow_check_resources(&c, "ioports", &st.ioports) ||
 	    iow_check_mappings(&c, &st.iomem, &st.v.maps) || iow_check_qemu(&c, &st.qemu) ||
+	    (err = check_owners(s, &st, &c)) ||
 	    (expect && ((err = snapshot(s, &st, &now)) || iow_snapshot_compare(&expected, &now, &c)))) {
 		if (!err)
 			err = &iow_error_nomem;

@@ -29,6 +29,8 @@ static const struct iow_opt tree_opts[] = {
 	{ .name = "no-mappings", .kind = IOW_OPT_FLAG, .at = ARG(no_mappings),
 	  .help = "leave out who maps each resource" },
 	NO_QEMU_OPT,
+	{ .name = "no-owners", .kind = IOW_OPT_FLAG, .at = ARG(no_owners),
+	  .help = "leave out who owns each resource (the device, driver, firmware map...)" },
 	JSON_OPT,
 	HELP_OPT,
 	{ .name = "ADDR", .kind = IOW_OPT_ADDR, .flags = IOW_OPT_POSITIONAL, .at = ARG(addr),
@@ -87,6 +89,8 @@ static const struct iow_command table[] = {
 	{ "pte", "the kernel page-table walk for ADDR, each level decoded", pte_opts, true, iow_cmd_pte },
 	{ "mtree", "QEMU's memory map beside the guest's: what is behind each resource, findings", json_opts, true,
 	  iow_cmd_mtree },
+	{ "devices", "each PCI device's BARs: their resources, requests, mappings; host bridges, platform "
+		     "and PNP devices", json_opts, true, iow_cmd_devices },
 	{ NULL, NULL, NULL, false, NULL },
 };
 

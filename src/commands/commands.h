@@ -57,6 +57,7 @@ struct iow_cmd_args {
 	int depth;                /* tree: --depth N; -1: every level */
 	bool no_mappings;         /* tree: --no-mappings */
 	bool no_qemu;             /* tree, check: --no-qemu */
+	bool no_owners;           /* tree: --no-owners */
 	struct iow_opt_addr addr; /* tree [ADDR], pte ADDR */
 	int file;                 /* proc: which one, an enum iow_proc_file */
 	const char *expect;       /* check --expect FILE */
@@ -111,6 +112,7 @@ struct iow_error *iow_cmd_snapshot(struct iow_session *s, const struct iow_cmd_a
 struct iow_error *iow_cmd_pte(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out);
 struct iow_error *iow_cmd_info(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out);
 struct iow_error *iow_cmd_mtree(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out);
+struct iow_error *iow_cmd_devices(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out);
 
 /* --- the front doors' command line ----------------------------------------- */
 

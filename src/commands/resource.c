@@ -68,6 +68,8 @@ struct iow_error *iow_cmd_tree(struct iow_session *s, const struct iow_cmd_args 
 	struct iow_qemu_view qv = { 0 };
 	struct iow_qemu q = { 0 };
 	struct iow_error *err, *map_err = NULL;
+	struct iow_error *err, *map_err = NULL, *own_err = NULL;
+	struct iow_owners_view ov = { 0 };
 
 	/* QEMU's regions behind each resource, when the stub is QEMU's */
 	if (!a->no_qemu && (err = iow_qemu_view_load(s, &qv)))
@@ -99,10 +101,32 @@ struct iow_error *iow_cmd_tree(struct iow_session *s, const struct iow_cmd_args 
 		else
 			opts.qemu = &q;
 	}
+	/* Who owns each resource (commands/devices.c): its own errors end
+	 * the command after the tree, as the mappings' do. */
+	if (!a->no_owners && iow_error_is_partial(err)) {
+		own_err = iow_owners_view_load(s, mappings ? v.mods : NULL,
+					       (const struct iow_resource_tree *[]){ &tree }, 1,
+					       mappings ? &v.maps : NULL, &ov);
+		if (!own_err || (iow_error_is_partial(own_err) && ov.loaded)) {
+			opts.owners = &ov.o;
+			opts.devices = &ov.d;
+		}
+		/* A kernel whose DWARF has no struct device (a flat test
+		 * kernel) has no owners to show: said, not an error. */
+		if (own_err && own_err->code == IOW_ERR_NOTFOUND) {
+			if (!a->json)
+				iow_sink_printf(out, "(owners not shown: %s)\n", iow_error_message(own_err));
+			iow_error_destroy(own_err);
+			own_err = NULL;
+		}
+	}
 	if (iow_error_is_partial(err))
 		(a->json ? iow_render_resource_json : iow_render_resource_tree)(&tree, &opts, out);
 	if (!a->json && mappings && !map_err)
 		iow_render_findings(&v.maps, s->color, out);
+	if (!a->json && opts.owners && !own_err)
+		iow_render_owner_findings(opts.owners, s->color, out);
+	iow_owners_view_fini(&ov);
 	if (mappings) {
 		iow_join_fini(&join);
 		iow_view_fini(&v);
@@ -110,6 +134,9 @@ struct iow_error *iow_cmd_tree(struct iow_session *s, const struct iow_cmd_args 
 	iow_qemu_fini(&q);
 	iow_qemu_view_fini(&qv);
 	iow_resource_tree_fini(&tree);
+	if (own_err && !err && !map_err)
+		return iow_error_wrap(own_err, "the owners shown are incomplete");
+	iow_error_destroy(own_err);
 	if (map_err && !err)
 		return iow_error_wrap(map_err, "the mappings shown under the resources are incomplete");
 	iow_error_destroy(map_err);

@@ -7,8 +7,10 @@
 
 #include "commands/commands.h"
 #include "kernel/modules.h"
+#include "model/devices.h"
 #include "model/mapping.h"
 #include "model/mtree.h"
+#include "model/owner.h"
 #include "model/pat.h"
 #include "model/qemu.h"
 #include "model/vmap.h"
@@ -45,5 +47,21 @@ void iow_qemu_view_fini(struct iow_qemu_view *qv);
 int iow_qemu_view_join(struct iow_session *s, const struct iow_qemu_view *qv, struct iow_qemu *q,
 		       const struct iow_resource_tree *iomem, const struct iow_resource_tree *ioports,
 		       const struct iow_mapping_set *maps);
+
+/* Who owns each resource of the NTREES TREES (commands/devices.c): the
+ * devices and the join, and the findings with MAPS (may be NULL).  MODS
+ * (may be NULL: then a module list of its own) names module addresses.
+ * LOADED says whether D and O hold anything to show (then a partial error
+ * says what is missing). */
+struct iow_owners_view {
+	struct iow_devices d;
+	struct iow_owners o;
+	struct iow_modules *own_mods;
+	bool loaded;
+};
+struct iow_error *iow_owners_view_load(struct iow_session *s, struct iow_modules *mods,
+				       const struct iow_resource_tree *const *trees, size_t ntrees,
+				       const struct iow_mapping_set *maps, struct iow_owners_view *ov);
+void iow_owners_view_fini(struct iow_owners_view *ov);
 
 #endif

@@ -228,6 +228,18 @@ static bool within(const struct range *r, uint64_t a)
 	return a >= r->start && a < r->end;
 }
 
+const char *iow_modules_holding(const struct iow_modules *ms, uint64_t addr)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; ms && i < ms->nr; i++)
+		for (j = 0; j < ms->mods[i].nr_all; j++)
+			if (within(&ms->mods[i].all[j], addr))
+				return ms->mods[i].name;
+	return NULL;
+}
+
 /* Elf64_Sym: st_name u32, st_info u8, st_other u8, st_shndx u16,
  * st_value u64, st_size u64. */
 static struct iow_error *load_syms(struct iow_kernel *k, struct iow_modules *ms, struct kmod *km)

@@ -18,6 +18,9 @@ void iow_modules_destroy(struct iow_modules *ms);
 size_t iow_modules_count(const struct iow_modules *ms);
 const char *iow_modules_name(const struct iow_modules *ms, size_t i);
 
+/* The name of the module whose memory holds ADDR, or NULL; reads nothing
+ * (the module list has each module's regions). */
+const char *iow_modules_holding(const struct iow_modules *ms, uint64_t addr);
 /* "name+0xoff/0xsize [module]" for an address inside a module; *FOUND is
  * false (and BUF untouched) when no module holds ADDR. */
 struct iow_error *iow_modules_symbolize(struct iow_kernel *k, struct iow_modules *ms, uint64_t addr,

@@ -55,6 +55,17 @@ static struct iow_error *get_layout(struct iow_kernel *k, struct layout *l)
 	return NULL;
 }
 
+struct iow_error *iow_resource_layout_get(struct iow_kernel *k, struct iow_resource_layout *out)
+{
+	struct layout l;
+	struct iow_error *err = get_layout(k, &l);
+
+	if (!err)
+		*out = (struct iow_resource_layout){ l.size, l.start, l.end, l.name, l.flags, l.desc,
+						     l.parent, l.sibling, l.child };
+	return err;
+}
+
 static uint64_t field(const uint8_t *raw, uint64_t off)
 {
 	uint64_t v;
@@ -98,6 +109,7 @@ static struct iow_error *read_one(struct walk *w, uint64_t addr, struct iow_reso
 	*sibling = field(w->raw, w->l.sibling);
 	*child = field(w->raw, w->l.child);
 	name = field(w->raw, w->l.name);
+	r->name_addr = name;
 	r->name = NULL;
 	if (name) {
 		char buf[IOW_RESOURCE_NAME_MAX];

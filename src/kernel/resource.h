@@ -23,6 +23,14 @@
 #define IOW_RESOURCE_MAX_DEPTH 256
 #define IOW_RESOURCE_NAME_MAX 4096
 
+/* struct resource's size and the offsets of its members (every one a
+ * 64-bit field), from the DWARF: for walkers that read resources held by
+ * other objects (a pci_dev's BARs). */
+struct iow_resource_layout {
+	uint64_t size, start, end, name, flags, desc, parent, sibling, child;
+};
+struct iow_error *iow_resource_layout_get(struct iow_kernel *k, struct iow_resource_layout *out);
+
 /* Read the tree rooted at kernel symbol ROOT ("iomem_resource").  On a
  * walk that stopped early, TREE holds what was read and the error says why
  * (see iow_error_is_partial). */

@@ -15,6 +15,7 @@ struct iow_resource {
 	uint64_t flags;       /* IORESOURCE_* */
 	uint64_t desc;        /* IORES_DESC_* */
 	char *name;           /* NULL when the kernel's name pointer is NULL */
+	uint64_t name_addr;   /* the kernel's name pointer (where the string lives) */
 	int depth;            /* 0 for the root's children */
 	struct iow_resource *parent, *child, *sibling;
 };

@@ -10,8 +10,11 @@
 #include <stdint.h>
 
 #include "model/check.h"
+#include "model/devices.h"
+#include "model/devview.h"
 #include "model/join.h"
 #include "model/mapping.h"
+#include "model/owner.h"
 #include "model/pat.h"
 #include "model/qemu.h"
 #include "model/resource.h"
@@ -42,6 +45,11 @@ struct iow_render_opts {
 	 * QEMU_UNAVAILABLE is why it could not be had (one line), or NULL. */
 	bool qemu_asked;
 	const char *qemu_unavailable;
+	/* Who owns each resource (model/owner.h), with the devices it names,
+	 * or NULL: not shown.  Text: after each resource's line, "  -- "
+	 * and the owner, briefly; JSON: an "owner" object. */
+	const struct iow_owners *owners;
+	const struct iow_devices *devices;
 };
 
 /* "4 KiB", "635 KiB", "1.5 GiB": binary units, exact when whole. */
@@ -56,6 +64,24 @@ void iow_render_resource_tree(const struct iow_resource_tree *tree, const struct
 /* The same as JSON; see docs/JSON.md. */
 void iow_render_resource_json(const struct iow_resource_tree *tree, const struct iow_render_opts *opts,
 			      struct iow_sink *out);
+
+/* --- owners and devices (render/owner.c, render/devices.c) --- */
+struct iow_json;
+/* W, briefly: "nvme 0000:00:05.0 [1b36:0010] BAR0", "e820 entry 7 (RAM)". */
+void iow_owner_brief(const struct iow_owner *w, const struct iow_devices *d, char *buf, size_t len);
+/* W as the JSON object KEY (docs/JSON.md, "owner"). */
+void iow_owner_json(struct iow_json *j, const char *key, const struct iow_owner *w, const struct iow_devices *d);
+/* One mapped run as the JSON object of a "mapped_by" array (docs/JSON.md). */
+void iow_map_run_json(struct iow_json *j, const struct iow_mapping *m, const struct iow_map_run *run);
+/* P's ids as JSON members: pci_device, vendor, device, class, subsystem_*, revision. */
+void iow_pci_json_ids(struct iow_json *j, const struct iow_pci_dev *p);
+/* The owners' findings: text (nothing when there are none), and JSON (an array KEY). */
+void iow_render_owner_findings(const struct iow_owners *o, bool color, struct iow_sink *out);
+void iow_owner_findings_json(struct iow_json *j, const char *key, const struct iow_owners *o);
+/* The devices view, and as JSON; STOPPED as elsewhere. */
+void iow_render_devices(const struct iow_devview *v, const struct iow_owners *o, bool color, struct iow_sink *out);
+void iow_render_devices_json(const struct iow_devview *v, const struct iow_owners *o,
+			     const struct iow_error *stopped, struct iow_sink *out);
 
 /* /sys/kernel/debug/x86/pat_memtype_list, line for line. */
 void iow_render_proc_pat(const struct iow_pat *pat, struct iow_sink *out);

@@ -96,6 +96,7 @@ static bool shown(const struct iow_resource *r, const struct iow_render_opts *o)
 #define C_DIM "\033[2m"
 #define C_BAD "\033[31m"
 #define C_MAP "\033[33m"
+#define C_OWN "\033[32m"
 #define C_OFF "\033[0m"
 
 struct run_text {
@@ -116,18 +117,33 @@ static void run_text(void *arg, const struct iow_mapping *m, const struct iow_ma
 			t->color ? C_OFF : "");
 }
 
-static void run_json(void *arg, const struct iow_mapping *m, const struct iow_map_run *run)
+void iow_map_run_json(struct iow_json *j, const struct iow_mapping *m, const struct iow_map_run *run)
 {
-	struct iow_json *j = arg;
-
 	iow_json_begin_object(j, NULL);
 	iow_json_hex(j, "virt", run->va);
 	iow_json_hex(j, "phys", run->pa);
 	iow_json_u64(j, "size", run->size);
 	iow_json_u64(j, "page_size", run->leaf_size);
 	iow_json_string(j, "mode", iow_memtype_name(run->mode));
-	iow_json_string(j, "caller", m->area->caller_sym);
+	iow_json_string(j, "caller", m->area ? m->area->caller_sym : NULL);
 	iow_json_end_object(j);
+}
+
+static void run_json(void *arg, const struct iow_mapping *m, const struct iow_map_run *run)
+{
+	iow_map_run_json(arg, m, run);
+}
+
+/* "  -- " and R's owner, briefly (render/owner.c), when owners are shown. */
+static void owner_suffix(const struct iow_resource *r, const struct iow_render_opts *o, struct iow_sink *out)
+{
+	const struct iow_owner *w = o->owners ? iow_owner_of(o->owners, r) : NULL;
+	char buf[512];
+
+	if (!w)
+		return;
+	iow_owner_brief(w, o->devices, buf, sizeof(buf));
+	iow_sink_printf(out, "  %s-- %s%s", o->color ? C_OWN : "", buf, o->color ? C_OFF : "");
 }
 
 void iow_render_resource_tree(const struct iow_resource_tree *tree, const struct iow_render_opts *o,
@@ -159,12 +175,14 @@ void iow_render_resource_tree(const struct iow_resource_tree *tree, const struct
 		}
 		iow_ioresource_flags_str(r->flags, fl, sizeof(fl));
 		desc = iow_iores_desc_str(r->desc, db, sizeof(db));
-		iow_sink_printf(out, "%s%s%0*" PRIx64 "-%0*" PRIx64 "%s %9s  %s%s%s  %s[%s%s%s]%s\n",
+		iow_sink_printf(out, "%s%s%0*" PRIx64 "-%0*" PRIx64 "%s %9s  %s%s%s  %s[%s%s%s]%s",
 				guide, o->color ? C_ADDR : "", width, r->start, width, r->end,
 				o->color ? C_OFF : "", iow_human_size(size_of(r), sz, sizeof(sz)),
 				o->color ? (r->name ? C_NAME : C_BAD) : "", r->name ? r->name : "<BAD>",
 				o->color ? C_OFF : "", o->color ? C_DIM : "", fl, desc ? " " : "",
 				desc ? desc : "", o->color ? C_OFF : "");
+		owner_suffix(r, o, out);
+		iow_sink_puts(out, "\n");
 		if (o->join || o->qemu) {
 			struct run_text t = { guide, o->color, out };
 
@@ -202,6 +220,12 @@ static void json_node(struct iow_json *j, const struct iow_resource *r, const st
 	iow_json_u64(j, "desc", r->desc);
 	iow_json_string(j, "desc_name", r->desc ? desc : "NONE");
 	iow_json_hex(j, "kernel_address", r->addr);
+	if (o->owners) {
+		const struct iow_owner *w = iow_owner_of(o->owners, r);
+
+		if (w)
+			iow_owner_json(j, "owner", w, o->devices);
+	}
 	if (o->join) {
 		iow_json_begin_array(j, "mapped_by");
 		iow_join_each(o->join, r, run_json, j);
@@ -238,6 +262,8 @@ void iow_render_resource_json(const struct iow_resource_tree *tree, const struct
 		if (shown(c, o))
 			json_node(&j, c, o);
 	iow_json_end_array(&j);
+	if (o->owners)
+		iow_owner_findings_json(&j, "owner_findings", o->owners);
 	iow_json_end_object(&j);
 	iow_json_finish(&j);
 }

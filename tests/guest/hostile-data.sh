@@ -1,8 +1,9 @@
 #!/bin/bash
 # Hostile kernel data, written into a live (stopped) 6.12 guest from GDB: a
 # cycle in the vmap area list, in the module list and in the PAT memtype
-# tree; a vm_struct pointer and a resource name pointer into device memory
-# (the HPET's ioremap); absurd page counts and sizes; a page-table entry
+# tree and in a PCI bus's device list; a vm_struct pointer, a resource name
+# pointer and a PCI device's name pointer into device memory (the HPET's
+# ioremap); absurd page counts and sizes; a page-table entry
 # whose next table is device memory (the HPET's registers).  Each walk ends
 # within a bound, with a message naming the address when it cannot go on;
 # and, over the whole test, QEMU traces no read of device memory by the
@@ -73,7 +74,8 @@ fails_naming() { [ "$RC" -eq 2 ] && grep -qiE "$2" "$RUN/$1.err"; }
 ends() { [ "$RC" -le 1 ] || { [ "$RC" -eq 2 ] && grep -q '^iomem-walk: ' "$RUN/$1.err"; }; }
 hex() { printf '%x' $(($1)); }
 
-offsets vmap_area.list vmap_area.vm vm_struct.nr_pages vm_struct.size resource.name rb_node.rb_left
+offsets vmap_area.list vmap_area.vm vm_struct.nr_pages vm_struct.size resource.name rb_node.rb_left \
+	pci_dev.dev pci_dev.bus_list device.kobj.name
 "$IOW_HARNESS/guest-snapshot" "$RUN" vmallocinfo "$RUN/vmallocinfo.good"
 "$IOW_HARNESS/guest-snapshot" "$RUN" iomem "$RUN/iomem.good"
 reads0=$(device_reads)
@@ -174,6 +176,34 @@ check "module list cycle: vmallocinfo (callers in modules) stops, naming the add
 	fails_naming mcycle "($(hex "$M1")|$(hex "$M2")).*(cycle|back)|(cycle|back).*($(hex "$M1")|$(hex "$M2"))"
 poke "$M2" "$old"
 check "module list restored: vmallocinfo right again" same_as_guest vmallocinfo
+
+# --- the PCI devices: a cycle in a bus's device list, a name in device memory ---------
+# pci_dev.bus_list links a bus's devices (drivers/pci/probe.c): the third
+# device of bus 00 back to the first, 1 -> 2 -> 3 -> 1; then a device's
+# kobj.name pointed at the HPET's registers.
+iow --json devices >"$RUN/devices.json" || { echo "FAIL: devices"; exit 1; }
+read -r D1 D3 < <(jq -r '[.pci_devices[] | select(.pci_device | startswith("0000:00:"))][0:3] |
+	"\(.[0].kernel_address) \(.[2].kernel_address)"' "$RUN/devices.json")
+P1=$((D1 - $(offset_of pci_dev dev))) P3=$((D3 - $(offset_of pci_dev dev)))
+addr=$((P3 + $(offset_of pci_dev bus_list)))
+old=$(peek $addr)
+poke $addr $((P1 + $(offset_of pci_dev bus_list)))
+for c in devices tree check; do
+	run_bounded "pcicycle-$c" $c
+	check "PCI device list cycle: $c stops, naming the address" \
+		fails_naming "pcicycle-$c" "cycle.*($(hex $((P1 + $(offset_of pci_dev bus_list))))|$(hex $P1))"
+done
+poke $addr "$old"
+addr=$((D1 + $(offset_of device kobj.name)))
+old=$(peek $addr)
+poke $addr "$HPET_VA"
+run_bounded pciname-device devices
+check "a PCI device's name in the HPET's registers: refused, naming it" \
+	fails_naming pciname-device "$(hex "$HPET_VA").*not RAM"
+poke $addr "$old"
+run_bounded pci-restored devices
+check "PCI data restored: devices lists the same devices again" \
+	eval 'jq -r ".pci_devices[].pci_device" "$RUN/devices.json" | cmp -s - <(jq -r ".pci_devices[].pci_device" <("$IOW" --target "$IOW_GDB" --vmlinux "$IOW_VMLINUX" --json devices))'
 
 # --- the PAT memtype tree: a cycle ----------------------------------------------------
 ROOT=$(peek "$(sym memtype_rbroot)")

@@ -85,10 +85,10 @@ static void check_tree(void)
 	tap_ok(both("tree 0xffffffffffffffff", &c) && c.args.addr.value == UINT64_MAX, "the last address");
 
 	tap_is_str(parse(IOW_FRONT_CLI, "tree --bogus", &c),
-		   "tree: unknown option --bogus (usage: tree [--iomem|--ioports] [--depth N] [--no-mappings] [--no-qemu] "
+		   "tree: unknown option --bogus (usage: tree [--iomem|--ioports] [--depth N] [--no-mappings] [--no-qemu] [--no-owners] "
 		   "[--json] [ADDR])", "an unknown option: named, with the usage");
 	tap_is_str(parse(IOW_FRONT_GDB, "tree --depth", &c),
-		   "tree: --depth needs a number >= 0 (usage: tree [--iomem|--ioports] [--depth N] [--no-mappings] [--no-qemu] "
+		   "tree: --depth needs a number >= 0 (usage: tree [--iomem|--ioports] [--depth N] [--no-mappings] [--no-qemu] [--no-owners] "
 		   "[--json] [ADDR])", "--depth with no number");
 	tap_is_str(parse(IOW_FRONT_GDB, "tree --depth -1", &c), "tree: --depth needs a number >= 0, not '-1'",
 		   "--depth -1");
@@ -223,7 +223,7 @@ static void check_relay_line(void)
 static void check_usage(void)
 {
 	static const char *const synopses[][2] = {
-		{ "tree", "[--iomem|--ioports] [--depth N] [--no-mappings] [--no-qemu] [--json] [ADDR]" },
+		{ "tree", "[--iomem|--ioports] [--depth N] [--no-mappings] [--no-qemu] [--no-owners] [--json] [ADDR]" },
 		{ "proc", "iomem|ioports|vmallocinfo|pat_memtype_list" },
 		{ "ioremap", "[--json]" },
 		{ "vmap", "[--json]" },
@@ -248,7 +248,7 @@ static void check_usage(void)
 	out = fx_sink(&b);
 	iow_usage(IOW_FRONT_CLI, iow_command_find("tree"), &out);
 	tap_ok(fx_same(iow_buf_str(&b),
-		       "Usage: iomem-walk tree [--iomem|--ioports] [--depth N] [--no-mappings] [--no-qemu] [--json] [ADDR]\n"
+		       "Usage: iomem-walk tree [--iomem|--ioports] [--depth N] [--no-mappings] [--no-qemu] [--no-owners] [--json] [ADDR]\n"
 		       "\n"
 		       "the annotated resource tree (--ioports, --depth N, --json).\n"
 		       "\n"
@@ -257,6 +257,7 @@ static void check_usage(void)
 		       "  -d, --depth N       levels below the root to show (below ADDR's resource, with ADDR)\n"
 		       "      --no-mappings   leave out who maps each resource\n"
 		       "      --no-qemu       leave out QEMU's memory map (read from its monitor when the stub is QEMU's)\n"
+		       "      --no-owners     leave out who owns each resource (the device, driver, firmware map...)\n"
 		       "      --json          machine-readable output (docs/JSON.md)\n"
 		       "  -h, --help          show this help\n"
 		       "      ADDR            only the resources that contain ADDR, and the subtree of the innermost\n"),
