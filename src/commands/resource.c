@@ -67,7 +67,6 @@ struct iow_error *iow_cmd_tree(struct iow_session *s, const struct iow_cmd_args 
 	struct iow_view v;
 	struct iow_qemu_view qv = { 0 };
 	struct iow_qemu q = { 0 };
-	struct iow_error *err, *map_err = NULL;
 	struct iow_error *err, *map_err = NULL, *own_err = NULL;
 	struct iow_owners_view ov = { 0 };
 
