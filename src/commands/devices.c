@@ -48,24 +48,13 @@ void iow_owners_view_fini(struct iow_owners_view *ov)
 	memset(ov, 0, sizeof(*ov));
 }
 
-/* QEMU's own memory map (`info mtree -f -o`, model/mtree.h) for the devices
- * view, when the session can read it: the hook the QEMU memory-map reader
- * (issue 17) fills.  Until then there is none: *OUT is left empty and the
- * view says QEMU's regions are not known ("qemu_map": null in JSON). */
-static bool qemu_map(struct iow_session *s, struct iow_mtree *out)
-{
-	(void)s;
-	memset(out, 0, sizeof(*out));
-	return false;
-}
-
 struct iow_error *iow_cmd_devices(struct iow_session *s, const struct iow_cmd_args *a, struct iow_sink *out)
 {
 	struct iow_resource_tree iomem, ioports;
 	const struct iow_resource_tree *trees[] = { &iomem, &ioports };
 	struct iow_owners_view ov;
 	struct iow_devview dv;
-	struct iow_mtree mt;
+	struct iow_qemu_view qv;
 	struct iow_view v;
 	struct iow_error *err, *map_err, *first = NULL;
 
@@ -88,9 +77,15 @@ struct iow_error *iow_cmd_devices(struct iow_session *s, const struct iow_cmd_ar
 			iow_error_destroy(err);
 	}
 	if (ov.loaded) {
-		bool have_qemu = qemu_map(s, &mt);
-
-		if (iow_devview_build(&dv, &ov.d, &ov.o, &v.maps, have_qemu ? &mt : NULL)) {
+		/* QEMU's region in each BAR, when the stub is QEMU's
+		 * (commands/qemu.c): without it, one line says why. */
+		if ((err = iow_qemu_view_load(s, &qv))) {
+			if (!first)
+				first = err;
+			else
+				iow_error_destroy(err);
+		}
+		if (iow_devview_build(&dv, &ov.d, &ov.o, &v.maps, qv.have ? &qv.mtree : NULL)) {
 			if (!first)
 				first = &iow_error_nomem;
 		} else {
@@ -98,10 +93,11 @@ struct iow_error *iow_cmd_devices(struct iow_session *s, const struct iow_cmd_ar
 				iow_render_devices_json(&dv, &ov.o, first ? first : map_err, out);
 			else
 				iow_render_devices(&dv, &ov.o, s->color, out);
+			if (!a->json && qv.unavailable)
+				iow_sink_printf(out, "%s\n", qv.unavailable);
 		}
 		iow_devview_fini(&dv);
-		if (have_qemu)
-			iow_mtree_fini(&mt);
+		iow_qemu_view_fini(&qv);
 	}
 	iow_owners_view_fini(&ov);
 	iow_resource_tree_fini(&iomem);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/devview.h"
+#include "model/qemu.h"
 #include "util/array.h"
 
 
@@ -94,8 +95,15 @@ int iow_devview_build(struct iow_devview *v, const struct iow_devices *d, const 
 			s->p = &d->pci[i];
 			s->index = (int)j;
 			s->res = r;
-			if (space && r->parent && r->end > r->start)
-				s->qemu = iow_mtree_lookup(space, r->start);
+			if (space && r->parent && r->end > r->start) {
+				struct iow_qemu_cover c;
+
+				/* The first of QEMU's device regions in the BAR (a
+				 * BAR's registers need not start it: nvme's MSI-X
+				 * table sits further in), background aside. */
+				iow_qemu_cover(space, r->start, r->end, &c);
+				s->qemu = c.first;
+			}
 		}
 	}
 	/* each slot's tree resource, from the owners' join */

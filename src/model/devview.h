@@ -30,7 +30,7 @@ struct iow_devview_slot {
 	const struct iow_resource *r;          /* it in its tree, or NULL (in none) */
 	struct iow_devview_run *runs;          /* mapped runs whose first byte is in it, in mapping order */
 	size_t nruns, runs_cap;
-	const struct iow_mtree_region *qemu;   /* QEMU's region at its start, or NULL */
+	const struct iow_mtree_region *qemu;   /* QEMU's first device region in it, or NULL */
 };
 
 struct iow_devview {

@@ -3,6 +3,7 @@
 # bridge and a device without a driver behind it (owners-common.sh).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/walk-common.sh"
+. "$(dirname "$0")/mtree-common.sh"
 . "$(dirname "$0")/owners-common.sh"
 owners_test 6.12
 finish

@@ -161,6 +161,30 @@ owners_no_device_reads() {
 		{ echo "the tool read device memory:"; grep 'cpu -1' "$RUN/trace.log" | tail -n 5; return 1; }
 }
 
+# devices beside QEMU's own map (read through GDB's monitor, mtree-common.sh):
+# each assigned BAR shows the first of QEMU's device regions in it, exactly
+# (start, end, name), and none where QEMU has none.
+devices_qemu_ok() {
+	qemu_mtree_read || return 1
+	qemu_view memory >"$RUN/view.iomem.qemu"
+	qemu_view I/O >"$RUN/view.ioports.qemu"
+	iow --json devices | jq -r ".qemu_map as \$q | .pci_devices[] | .pci_device as \$d | .slots[] |
+		select(.assigned and .resource != null) | \"\(\$d) \(.slot | gsub(\" \"; \"_\")) \(.type) \(.start | $JQ_HEX16) \(.end | $JQ_HEX16) \" +
+		(if .qemu then \"\(.qemu.start | $JQ_HEX16) \(.qemu.end | $JQ_HEX16) \(.qemu.name)\" else \"-\" end)" \
+		>"$RUN/devices.qemu.tool" || return 1
+	[ -s "$RUN/devices.qemu.tool" ] || { echo "no assigned BAR"; return 1; }
+	# The same from QEMU's view: the first region, background aside, over each BAR.
+	cut -d' ' -f1-5 "$RUN/devices.qemu.tool" | while read -r d slot type a b; do
+		f=$RUN/view.iomem.qemu as=memory
+		[ "$type" = io ] && f=$RUN/view.ioports.qemu as=I/O
+		awk -v a="$a" -v b="$b" -v as="$as" -v pre="$d $slot $type $a $b" '
+			!('"$BACKGROUND"') && ($1 "") <= (b "") && (a "") <= ($2 "") { print pre, $1, $2, $4; found = 1; exit }
+			END { if (!found) print pre, "-" }' "$f"
+	done >"$RUN/devices.qemu.own"
+	diff -u "$RUN/devices.qemu.own" "$RUN/devices.qemu.tool" &&
+		echo "$(wc -l <"$RUN/devices.qemu.tool") BARs, $(grep -vc ' -$' "$RUN/devices.qemu.tool") with a QEMU region"
+}
+
 owners_test() { # SERIES
 	local series=$1
 	need jq
@@ -176,5 +200,6 @@ owners_test() { # SERIES
 	check "firmware-map resources lie in /sys/firmware/memmap entries, RAM in RAM" firmware_map_ok
 	check "devices lists sysfs's PCI devices with their ids and drivers" devices_match_sysfs
 	check "check: no BAR mapped beyond, and its unowned BUSY regions are the guest's" check_owner_findings
+	check "devices: QEMU's region in each BAR is QEMU's own" devices_qemu_ok
 	check "tree, devices and check read no device memory" owners_no_device_reads
 }
