@@ -133,6 +133,12 @@ struct iow_arch {
 
 	/* --- memory types ----------------------------------------------------- */
 
+	/* The kernel maps device memory it never claims as a matter of
+	 * course (arm64: irqchips, timers and other drivers started from the
+	 * device tree before any platform device use of_iomap() without
+	 * request_mem_region()): an ioremap outside every iomem resource is
+	 * then a note, not a violation (model/check.h). */
+	bool unclaimed_ioremaps_usual;
 	const char *memtype_index_name; /* "PAT index": what `pte` calls it */
 	const char *memtype_index_key;  /* "pat_index": its JSON member */
 	/* The memory-type index (0 .. IOW_MEMTYPE_INDEXES-1) of a leaf. */

@@ -742,6 +742,7 @@ const struct iow_arch iow_arch_arm64 = {
 	.entry_table = a64_entry_table,
 	.entry_pa = a64_entry_pa,
 	.entry_flags = a64_entry_flags,
+	.unclaimed_ioremaps_usual = true,
 	.memtype_index_name = "AttrIndx",
 	.memtype_index_key = "attr_index",
 	.memtype_index = a64_memtype_index,

@@ -156,7 +156,7 @@ struct iow_error *iow_cmd_check(struct iow_session *s, const struct iow_cmd_args
 	if ((err = check_qemu(s, a, &st, &c)))
 		goto out;
 	if (iow_check_resources(&c, "iomem", &st.iomem) || iow_check_resources(&c, "ioports", &st.ioports) ||
-	    iow_check_mappings(&c, &st.iomem, &st.v.maps) || iow_check_qemu(&c, &st.qemu) ||
+	    iow_check_mappings(&c, &st.iomem, &st.v.maps, iow_kernel_unclaimed_ioremaps_usual(s->kernel)) || iow_check_qemu(&c, &st.qemu) ||
 	    (err = check_owners(s, &st, &c)) ||
 	    (expect && ((err = snapshot(s, &st, &now)) || iow_snapshot_compare(&expected, &now, &c)))) {
 		if (!err)

@@ -76,6 +76,9 @@ struct iow_target *iow_kernel_target(const struct iow_kernel *k);
 struct iow_debuginfo *iow_kernel_debuginfo(const struct iow_kernel *k);
 /* The kernel's architecture, for people: "x86-64", "arm64". */
 const char *iow_kernel_arch_name(const struct iow_kernel *k);
+/* Whether its architecture maps unclaimed device memory as a matter of
+ * course (struct iow_arch's unclaimed_ioremaps_usual). */
+bool iow_kernel_unclaimed_ioremaps_usual(const struct iow_kernel *k);
 
 /* The running address of vmlinux symbol NAME (link address + KASLR offset). */
 struct iow_error *iow_kernel_symbol(struct iow_kernel *k, const char *name, uint64_t *addr);

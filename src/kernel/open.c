@@ -393,6 +393,11 @@ const char *iow_kernel_arch_name(const struct iow_kernel *k)
 	return k->arch->name;
 }
 
+bool iow_kernel_unclaimed_ioremaps_usual(const struct iow_kernel *k)
+{
+	return k->arch->unclaimed_ioremaps_usual;
+}
+
 size_t iow_kernel_describe(const struct iow_kernel *k, struct iow_layout_item *items, size_t max)
 {
 	return k->arch->describe ? k->arch->describe(&k->lay, items, max) : 0;

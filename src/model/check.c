@@ -91,7 +91,7 @@ static bool in_some_resource(const struct iow_resource *root, uint64_t pa, uint6
 }
 
 int iow_check_mappings(struct iow_check *c, const struct iow_resource_tree *iomem,
-		       const struct iow_mapping_set *maps)
+		       const struct iow_mapping_set *maps, bool unclaimed_usual)
 {
 	size_t i, k;
 
@@ -105,10 +105,11 @@ int iow_check_mappings(struct iow_check *c, const struct iow_resource_tree *iome
 
 			if (run->present && !run->ram &&
 			    !in_some_resource(&iomem->root, run->pa, run->pa + run->size) &&
-			    iow_check_add(c, "ioremap-outside-iomem", false, "0x%" PRIx64 "-0x%" PRIx64
-					  " is ioremapped at 0x%016" PRIx64 " by %s but overlaps no iomem resource",
+			    iow_check_add(c, "ioremap-outside-iomem", unclaimed_usual, "0x%" PRIx64 "-0x%" PRIx64
+					  " is ioremapped at 0x%016" PRIx64 " by %s but overlaps no iomem resource%s",
 					  run->pa, run->pa + run->size - 1, run->va,
-					  m->area->caller_sym ? m->area->caller_sym : "?"))
+					  m->area->caller_sym ? m->area->caller_sym : "?",
+					  unclaimed_usual ? " (usual here: early drivers map what they never claim)" : ""))
 				return -1;
 		}
 	}

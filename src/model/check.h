@@ -45,10 +45,12 @@ int iow_check_add(struct iow_check *c, const char *kind, bool note, const char *
 	__attribute__((format(printf, 4, 5)));
 /* The tree T's shape; WHAT ("iomem") begins each text.  -1 if out of memory. */
 int iow_check_resources(struct iow_check *c, const char *what, const struct iow_resource_tree *t);
-/* The mappings of MAPS (whose findings are drawn) against the IOMEM tree.
- * -1 if out of memory. */
+/* The mappings of MAPS (whose findings are drawn) against the IOMEM tree:
+ * an ioremap outside every iomem resource is a violation, or with
+ * UNCLAIMED_USUAL (an architecture whose kernel maps unclaimed device
+ * memory as a matter of course) a note.  -1 if out of memory. */
 int iow_check_mappings(struct iow_check *c, const struct iow_resource_tree *iomem,
-		       const struct iow_mapping_set *maps);
+		       const struct iow_mapping_set *maps, bool unclaimed_usual);
 /* The findings of QEMU's memory map beside the guest's (model/qemu.h):
  * its violations as violations, its notes as notes.  -1 if out of memory. */
 int iow_check_qemu(struct iow_check *c, const struct iow_qemu *q);
