@@ -275,12 +275,10 @@ static int mappings(struct iow_qemu *q, const struct iow_mapping_set *maps)
 /* Whether any region of VIEW is a device's (not a background). */
 static bool has_device(const struct iow_mtree_view *view)
 {
-	size_t i;
+	struct iow_qemu_cover c;
 
-	for (i = 0; i < view->n; i++)
-		if (!view->regions[i].background)
-			return true;
-	return false;
+	iow_qemu_cover(view, 0, UINT64_MAX, &c);
+	return c.regions != 0;
 }
 
 static int cmp_finding(const void *a, const void *b)
